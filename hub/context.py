@@ -1,0 +1,59 @@
+"""The ``hub`` context every hook receives."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hub.areas import BUNDLED_AREAS, AreaDirectory
+from hub.kinds import RecordKind
+from hub.plugins import PluginRegistry
+from hub.simulators import Simulator
+from hub.sources import ConfigError, SourceType
+
+if TYPE_CHECKING:
+    from hub.config import Settings
+
+
+class Hub:
+    """What plugins see of the hub: its settings, the area directory, and what plugins declared.
+
+    Source types, record kinds and simulators are collected from the plugins once, on first use.
+    """
+
+    def __init__(self, settings: Settings, plugins: PluginRegistry) -> None:
+        self.settings = settings
+        self.plugins = plugins
+        self.areas = AreaDirectory(Path(settings.areas_dir) if settings.areas_dir else BUNDLED_AREAS)
+
+    @cached_property
+    def source_types(self) -> dict[str, SourceType]:
+        return self._unique("register_source_types", SourceType)
+
+    @cached_property
+    def record_kinds(self) -> dict[str, RecordKind]:
+        return self._unique("register_record_kinds", RecordKind)
+
+    @cached_property
+    def simulators(self) -> dict[str, Simulator]:
+        return self._unique("register_simulators", Simulator)
+
+    def source_type(self, name: str) -> SourceType:
+        try:
+            return self.source_types[name]
+        except KeyError:
+            known = ", ".join(sorted(self.source_types)) or "none"
+            raise ConfigError(
+                f"unknown source type {name!r} (installed types: {known})"
+            ) from None
+
+    def _unique(self, hook_name: str, expected: type) -> dict:
+        found: dict = {}
+        for plugin_name, item in self.plugins.collect(hook_name, expected, hub=self):
+            if item.name in found:
+                error = ValueError(f"{item.name!r} is already registered by another plugin")
+                self.plugins.record_error(plugin_name, f"{hook_name}: {error}", error)
+                continue
+            found[item.name] = item
+        return found

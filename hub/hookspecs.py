@@ -1,0 +1,76 @@
+"""Every hook a Simpul plugin can implement.
+
+This module is the whole contract between the hub and its plugins. Each hook takes the ``hub``
+context (a :class:`hub.context.Hub`) and returns declarative objects; a plugin may accept any subset
+of a hook's arguments. The hub calls each plugin's implementation on its own, inside an error
+boundary: a plugin that raises is reported on ``/-/plugins.json`` and the rest keep working.
+
+Implement a hook with the ``hookimpl`` marker from :mod:`hub.api`::
+
+    from hub.api import hookimpl, SourceType
+
+    @hookimpl
+    def register_source_types(hub):
+        return [SourceType(name="qlue", ...)]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+
+    from hub.context import Hub
+    from hub.kinds import RecordKind
+    from hub.simulators import Simulator
+    from hub.sources import SourceType
+
+PROJECT = "simpul"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_source_types(hub: Hub) -> list[SourceType]:
+    """Source types this plugin can connect to.
+
+    A source type names an external app (``"qlue"``), the configuration fields one instance of it
+    needs, how to connect to it and how to turn one of its payloads into a record. A city configures
+    any number of sources of each type.
+    """
+
+
+@hookspec
+def register_record_kinds(hub: Hub) -> list[RecordKind]:
+    """Kinds of normalized records this plugin stores (``"complaint"``, ``"vacancy"``, ...).
+
+    A kind declares its statuses, each with a label and a traffic-light colour, so the portal can
+    show and filter records it knows nothing else about.
+    """
+
+
+@hookspec
+def register_blueprints(hub: Hub) -> list[Blueprint]:
+    """Flask blueprints with the plugin's own portal pages.
+
+    Each blueprint is registered on the portal as it is; use ``url_prefix`` to keep the plugin's
+    pages under its own path.
+    """
+
+
+@hookspec
+def register_commands(hub: Hub) -> list[click.Command]:
+    """Click commands added to the ``simpul`` command line."""
+
+
+@hookspec
+def register_simulators(hub: Hub) -> list[Simulator]:
+    """Simulated city apps, for the demo and for tests.
+
+    A simulator serves a realistic imitation of the app a source type connects to, and says how a
+    source of that type is configured to read from it.
+    """

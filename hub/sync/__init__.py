@@ -1,0 +1,1 @@
+"""Reading sources: the connector protocol, the sync engine, schedules and RQ jobs."""
