@@ -10,6 +10,12 @@ import csv
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select, update
+
+if TYPE_CHECKING:
+    from hub.db import Database
 
 BUNDLED_AREAS = Path(__file__).parent / "data" / "areas"
 
@@ -79,3 +85,19 @@ class AreaDirectory:
 
     def regencies(self) -> list[AreaRow]:
         return [row for row in self._rows.values() if row.level == "regency"]
+
+
+def import_areas(db: Database, folder: Path = BUNDLED_AREAS) -> int:
+    """Insert or update every area in ``folder``; return how many rows were read."""
+    from hub.models import Area
+
+    rows = read_area_files(folder)
+    with db.session() as session:
+        stored = {code: name for code, name in session.execute(select(Area.code, Area.name))}
+        new = [row for row in rows if row.code not in stored]
+        renamed = [row for row in rows if row.code in stored and stored[row.code] != row.name]
+        for start in range(0, len(new), 5000):
+            session.execute(insert(Area), [vars(row) for row in new[start : start + 5000]])
+        if renamed:
+            session.execute(update(Area), [{"code": r.code, "name": r.name} for r in renamed])
+    return len(rows)

@@ -99,7 +99,7 @@ class PluginRegistry:
         """
         collected: list[tuple[str, T]] = []
         caller = getattr(self.manager.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             try:
                 items = impl.function(*[kwargs[name] for name in impl.argnames])
                 collected.extend((impl.plugin_name, item) for item in _checked(items, expected))

@@ -1,0 +1,62 @@
+"""Set up and run Simpul from a fresh checkout, with nothing but Python 3.11+.
+
+    python3 dev.py demo     # install what is needed, then run the whole hub with simulated apps
+    python3 dev.py test     # install what is needed, then lint and run every test
+
+The first run makes a virtual environment in .venv and installs the hub and its plugins into it;
+later runs reinstall only when a pyproject.toml changed.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / "simpul-installed"
+
+
+def projects() -> list[Path]:
+    return [ROOT, *sorted(p.parent for p in (ROOT / "plugins").glob("*/pyproject.toml"))]
+
+
+def ensure_installed() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Simpul needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    digest = hashlib.sha256(
+        b"".join((p / "pyproject.toml").read_bytes() for p in projects())
+    ).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    if not (BIN / "python").exists():
+        print("creating .venv", flush=True)
+        venv.create(VENV, with_pip=True)
+    editable = [arg for project in projects()[1:] for arg in ("-e", str(project))]
+    print("installing Simpul and its plugins into .venv", flush=True)
+    subprocess.run(
+        [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-e", f"{ROOT}[demo,postgres,test]", *editable],
+        check=True,
+    )
+    STAMP.write_text(digest)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if command not in ("demo", "test"):
+        sys.exit(__doc__)
+    ensure_installed()
+    os.chdir(ROOT)
+    if command == "demo":
+        os.execv(BIN / "simpul", [str(BIN / "simpul"), "demo", *sys.argv[2:]])
+    for step in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+        subprocess.run([BIN / step[0], *step[1:]], check=True)
+    os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *sys.argv[2:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import click
+import redis
+from flask import Blueprint, Flask, current_app
+from rq import Queue
+
+from hub import complaints
+from hub.config import Settings, load_settings
+from hub.context import Hub
+from hub.db import Database
+from hub.plugins import PluginRegistry
+from hub.sync.engine import SyncEngine
+
+log = logging.getLogger(__name__)
+BUILTIN_PLUGINS = {"hub.complaints": complaints}
+
+
+@dataclass
+class HubState:
+    """Everything the hub keeps per app: its hub context, database and queue."""
+
+    hub: Hub
+    db: Database
+
+    @property
+    def settings(self) -> Settings:
+        return self.hub.settings
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        return redis.Redis.from_url(self.settings.redis_url)
+
+    @cached_property
+    def queue(self) -> Queue:
+        return Queue(self.settings.queue_name, connection=self.redis)
+
+    def engine(self) -> SyncEngine:
+        return SyncEngine(self.hub, self.db)
+
+
+def state(app: Flask | None = None) -> HubState:
+    """The hub state of ``app`` (the current app by default)."""
+    return (app or current_app).extensions["simpul"]
+
+
+def create_app(settings: Settings | None = None,
+               extra_plugins: Mapping[str, object] | None = None) -> Flask:
+    """Create the hub's Flask app: plugins loaded, database bound, portal registered.
+
+    ``extra_plugins`` (name to module or object) are registered beside the installed ones, as
+    tests and embedding applications need.
+    """
+    settings = settings or load_settings()
+    instance = Path(settings.instance_path).resolve()
+    app = Flask("hub", instance_path=str(instance))
+    app.config["SECRET_KEY"] = settings.secret_key or _ephemeral_secret()
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["BABEL_DEFAULT_LOCALE"] = settings.language
+
+    plugins = PluginRegistry(strict=settings.strict_plugins, disabled=settings.disabled_plugins)
+    for name, module in BUILTIN_PLUGINS.items():
+        plugins.register(module, name)
+    plugins.load_entry_points()
+    for name, plugin in (extra_plugins or {}).items():
+        plugins.register(plugin, name)
+    hub = Hub(settings, plugins)
+    app.extensions["simpul"] = HubState(hub, Database(settings.database_url))
+
+    from hub.portal import init_portal
+
+    init_portal(app)
+    for plugin_name, blueprint in plugins.collect("register_blueprints", Blueprint, hub=hub):
+        try:
+            app.register_blueprint(blueprint)
+        except Exception as error:
+            plugins.record_error(plugin_name, f"register_blueprints: {error}", error)
+    for _plugin_name, command in plugins.collect("register_commands", click.Command, hub=hub):
+        app.cli.add_command(command)
+    return app
+
+
+def _ephemeral_secret() -> str:
+    log.info("no SIMPUL_SECRET_KEY set: sessions will not survive a restart")
+    return secrets.token_hex(32)

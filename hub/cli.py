@@ -1,0 +1,175 @@
+"""The ``simpul`` command: a Flask CLI group with the hub's commands and the plugins'."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from rq import SimpleWorker
+
+from hub import migrate
+from hub.app import create_app, state
+from hub.areas import BUNDLED_AREAS, import_areas
+from hub.config import load_settings
+from hub.models import ROLES
+from hub.sources import ConfigError
+from hub.sync import jobs
+from hub.sync.scheduler import register_sources, run_scheduler
+
+
+def _create_app():
+    try:
+        return create_app(load_settings())
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+@click.option("--config", envvar="SIMPUL_CONFIG", type=click.Path(dir_okay=False),
+              help="Configuration file (default: config/simpul.toml).", expose_value=False,
+              is_eager=True, callback=lambda ctx, _param, value: _set_config(value))
+def cli() -> None:
+    """Simpul: one portal over the city's apps."""
+
+
+cli.params = [param for param in cli.params if param.name not in ("app", "env_file", "debug")]
+
+
+def _set_config(value: str | None) -> None:
+    if value:
+        os.environ["SIMPUL_CONFIG"] = value
+
+
+@cli.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply migrations and register the configured sources."""
+    hub_state = state()
+    migrate.upgrade(hub_state.db.engine)
+    register_sources(hub_state.db, hub_state.settings)
+    click.echo("database is up to date")
+
+
+@cli.group()
+def areas() -> None:
+    """Administrative areas (Kemendagri codes)."""
+
+
+@areas.command("import")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, exists=True))
+@with_appcontext
+def areas_import(folder: str | None) -> None:
+    """Load provinces, regencies, districts and villages CSVs (default: the bundled subset)."""
+    try:
+        count = import_areas(state().db, Path(folder) if folder else BUNDLED_AREAS)
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{count} areas imported")
+
+
+@cli.group()
+def users() -> None:
+    """Portal users."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--area", "area_code", help="Area scope, e.g. 31.75.10 (a kecamatan).")
+@click.option("--full-name", default="")
+@click.password_option(help="Asked for when not given (or read from SIMPUL_NEW_PASSWORD).",
+                       envvar="SIMPUL_NEW_PASSWORD")
+@with_appcontext
+def users_create(username: str, role: str, area_code: str | None, full_name: str,
+                 password: str) -> None:
+    """Create a user with a role and an optional area scope."""
+    from hub.auth.users import create_user
+
+    try:
+        with state().db.session() as session:
+            create_user(session, username=username, password=password, role=role,
+                        area_code=area_code, full_name=full_name)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"user {username} created ({role}{', ' + area_code if area_code else ''})")
+
+
+@cli.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def plugins_command(as_json: bool) -> None:
+    """List plugins with their version, hooks, state and last error."""
+    listing = [info.as_dict() for info in state().hub.plugins.plugins.values()]
+    if as_json:
+        click.echo(json.dumps(listing, indent=2))
+        return
+    for info in listing:
+        click.echo(f"{info['name']} {info['version']} [{info['state']}] {', '.join(info['hooks'])}")
+        if info["last_error"]:
+            click.echo(f"  error: {info['last_error']}")
+
+
+@cli.command("sync")
+@click.argument("source_name")
+@click.option("--full", is_flag=True, help="List everything again and detect deletions.")
+@with_appcontext
+def sync_command(source_name: str, full: bool) -> None:
+    """Run one sync of SOURCE_NAME here and now, and print its counters."""
+    hub_state = state()
+    try:
+        hub_state.settings.source(source_name)
+        register_sources(hub_state.db, hub_state.settings)
+        run = hub_state.engine().run(source_name, full=full, worker="cli")
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    outcome = jobs.summary(source_name, run)
+    click.echo(" ".join(f"{key}={value}" for key, value in outcome.items() if value is not None))
+    if outcome["status"] != "succeeded":
+        sys.exit(1)
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker for the hub's queue."""
+    hub_state = state()
+    jobs.bind(current_app._get_current_object())  # type: ignore[attr-defined]
+    worker = SimpleWorker([hub_state.queue], connection=hub_state.redis)
+    worker.work(burst=burst, with_scheduler=False)
+
+
+@cli.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Enqueue due syncs and reap abandoned runs, every few seconds."""
+    hub_state = state()
+    click.echo(f"scheduler ticking every {hub_state.settings.scheduler_tick}s")
+    run_scheduler(hub_state.db, hub_state.queue, hub_state.settings)
+
+
+@cli.command("demo")
+@click.option("--folder", default="instance/demo", type=click.Path(file_okay=False),
+              help="Where the demo keeps its database and configuration.")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int, help="0 picks a free port.")
+def demo_command(folder: str, host: str, port: int) -> None:
+    """Run the whole hub with simulated city apps: portal, worker, scheduler."""
+    from hub.demo import run_demo
+
+    run_demo(Path(folder), host, port)
+
+
+def main() -> None:
+    cli.main(obj=ScriptInfo(create_app=_create_app, load_dotenv_defaults=False))

@@ -1,0 +1,21 @@
+"""The portal: the hub's web pages."""
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from hub.auth import init_auth
+from hub.portal import complaints, meta, sources
+from hub.portal.errors import init_errors
+from hub.portal.formatting import init_formatting
+from hub.portal.i18n import init_i18n
+
+
+def init_portal(app: Flask) -> None:
+    """Set up sign-in, translations, CSRF protection and the portal's pages on ``app``."""
+    init_i18n(app)
+    CSRFProtect(app)
+    init_auth(app)
+    init_formatting(app)
+    init_errors(app)
+    for blueprint in (complaints.blueprint, sources.blueprint, meta.blueprint):
+        app.register_blueprint(blueprint)

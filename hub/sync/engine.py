@@ -1,0 +1,253 @@
+"""The sync engine: one run of one source, page by page.
+
+Each page is stored in one transaction together with the cursor that follows it and the run's
+counters, so a run that stops anywhere resumes from the last stored page. The run row is a fence:
+a page commits only while its run is still ``running``, so a run the reaper gave up on can never
+write again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import exc, func, or_, select, update
+
+from hub.context import Hub
+from hub.db import Database
+from hub.models import Area, Record, Source, SyncRun
+from hub.models.base import utcnow
+from hub.models.run import FAILED, RUNNING, SUCCEEDED
+from hub.sources import ConfigError
+from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
+from hub.sync.store import PageOutcome, PageStore
+
+log = logging.getLogger(__name__)
+
+
+class RunLost(RuntimeError):
+    """The run was closed by someone else (the reaper) while this worker was still on it."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How transient failures are retried within one run."""
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        return self.base_delay * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+
+
+class SyncEngine:
+    """Runs syncs for the sources of one hub."""
+
+    def __init__(self, hub: Hub, db: Database, sleep=time.sleep) -> None:
+        self.hub = hub
+        self.db = db
+        self.sleep = sleep
+        settings = hub.settings
+        self.retry = RetryPolicy(
+            settings.retry_attempts, settings.retry_base_delay, settings.retry_max_delay
+        )
+
+    def run(self, source_name: str, *, full: bool = False, worker: str = "") -> SyncRun | None:
+        """Run one sync of ``source_name``; ``None`` if a run of it is already going on."""
+        with self.db.session() as session:
+            source = session.scalars(select(Source).filter_by(name=source_name)).one_or_none()
+            if source is None:
+                raise ConfigError(f"no source named {source_name!r} in the database")
+            full = full or source.full_sync_requested or source.cursor is None
+        run = self._start(source, full, worker)
+        if run is None:
+            return None
+        retry_after = None
+        try:
+            connector = self._connect(source)
+            try:
+                self._read(source, run, connector)
+            finally:
+                connector.close()
+        except Exception as error:
+            retry_after = getattr(error, "retry_after", None)
+            self._fail(run, error)
+        else:
+            run.status = SUCCEEDED
+        finally:
+            self._finish(source, run, retry_after)
+        return run
+
+    def _start(self, source: Source, full: bool, worker: str) -> SyncRun | None:
+        run = SyncRun(source_id=source.id, full=full, worker=worker, status=RUNNING)
+        try:
+            with self.db.session() as session:
+                session.add(run)
+        except exc.IntegrityError:
+            log.info("source %s: a run is already going on", source.name)
+            return None
+        return run
+
+    def _connect(self, source: Source) -> Connector:
+        declared = self.hub.settings.source(source.name)
+        source_type = self.hub.source_type(declared.type)
+        return source_type.connect(source_type.validate(source.name, declared.settings))
+
+    def _read(self, source: Source, run: SyncRun, connector: Connector) -> None:
+        source_type = self.hub.source_type(source.type)
+        with self.db.session() as session:
+            areas = frozenset(session.scalars(select(Area.code)))
+        store = PageStore(
+            source.id, run.id, source_type.normalize, areas,
+            frozenset(self.hub.record_kinds), full=run.full,
+        )
+        cursor = None if run.full else source.cursor
+        while True:
+            page = self._fetch(connector, cursor, run)
+            self._commit_page(source, run, store, page)
+            cursor = page.next_cursor
+            if not page.has_more:
+                break
+        if run.full:
+            self._sweep_deleted(source, run)
+
+    def _fetch(self, connector: Connector, cursor: str | None, run: SyncRun) -> Page:
+        for attempt in range(1, self.retry.attempts + 1):
+            run.requests += 1
+            try:
+                page = connector.fetch_page(cursor)
+            except (TransientError, httpx.TransportError) as error:
+                retry_after = getattr(error, "retry_after", None)
+                delay = self.retry.delay(attempt, retry_after)
+                if attempt == self.retry.attempts or delay > self.retry.max_delay:
+                    if isinstance(error, httpx.TransportError):
+                        raise TransientError(f"{type(error).__name__}: {error}") from error
+                    raise
+                log.warning("retrying in %.1fs after: %s", delay, error)
+                self.sleep(delay)
+                continue
+            if not isinstance(page, Page) or not isinstance(page.records, list):
+                raise SourceError(f"connector returned {type(page).__name__}, not a Page")
+            return page
+        raise AssertionError("unreachable")
+
+    def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
+        with self.db.session() as session:
+            outcome = store.store(session, page.records)
+            self._add(run, outcome)
+            fenced = session.execute(
+                update(SyncRun)
+                .where(SyncRun.id == run.id, SyncRun.status == RUNNING)
+                .values(heartbeat_at=utcnow(), pages=run.pages, requests=run.requests,
+                        **run.counters())
+            )
+            if fenced.rowcount != 1:
+                raise RunLost(f"run {run.id} was closed while it was still reading")
+            session.execute(
+                update(Source).where(Source.id == source.id).values(cursor=page.next_cursor)
+            )
+        source.cursor = page.next_cursor
+
+    @staticmethod
+    def _add(run: SyncRun, outcome: PageOutcome) -> None:
+        run.pages += 1
+        run.created += outcome.created
+        run.updated += outcome.updated
+        run.unchanged += outcome.unchanged
+        run.errored += outcome.errored
+
+    def _sweep_deleted(self, source: Source, run: SyncRun) -> None:
+        """After a complete listing, records the source no longer lists are marked deleted."""
+        with self.db.session() as session:
+            result = session.execute(
+                update(Record)
+                .where(
+                    Record.source_id == source.id,
+                    Record.deleted_at.is_(None),
+                    or_(Record.last_seen_run_id.is_(None), Record.last_seen_run_id != run.id),
+                )
+                .values(deleted_at=utcnow())
+            )
+            run.deleted += result.rowcount
+            session.execute(
+                update(Source).where(Source.id == source.id).values(full_sync_requested=False)
+            )
+
+    @staticmethod
+    def _fail(run: SyncRun, error: BaseException) -> None:
+        run.status = FAILED
+        run.error = f"{error}" or type(error).__name__
+        if isinstance(error, AuthError):
+            run.error_kind = "auth"
+        elif isinstance(error, TransientError):
+            run.error_kind = "transient"
+        elif isinstance(error, SourceError):
+            run.error_kind = "source"
+        elif isinstance(error, ConfigError):
+            run.error_kind = "config"
+        elif isinstance(error, RunLost):
+            run.error_kind = "lost"
+        else:
+            run.error_kind = "internal"
+            log.exception("run %s failed", run.id)
+
+    def _finish(self, source: Source, run: SyncRun, retry_after: float | None) -> None:
+        """Close the run and set the source's schedule; done by the worker itself."""
+        now = utcnow()
+        run.finished_at = now
+        with self.db.session() as session:
+            closed = session.execute(
+                update(SyncRun)
+                .where(SyncRun.id == run.id, SyncRun.status == RUNNING)
+                .values(status=run.status, finished_at=now, error=run.error,
+                        error_kind=run.error_kind, pages=run.pages, requests=run.requests,
+                        **run.counters())
+            )
+            if closed.rowcount != 1:
+                return
+            if run.status == SUCCEEDED:
+                session.execute(
+                    update(Source).where(Source.id == source.id).values(consecutive_failures=0)
+                )
+            else:
+                failures = source.consecutive_failures + 1
+                session.execute(
+                    update(Source)
+                    .where(Source.id == source.id)
+                    .values(
+                        consecutive_failures=failures,
+                        next_run_at=now + self._backoff(source, failures, retry_after),
+                    )
+                )
+
+    def _backoff(self, source: Source, failures: int, retry_after: float | None) -> timedelta:
+        seconds = min(source.interval_seconds * 2 ** (failures - 1), self.hub.settings.max_backoff)
+        return timedelta(seconds=max(seconds, retry_after or 0))
+
+
+def reap_stale_runs(db: Database, stale_after: int, now: datetime | None = None) -> int:
+    """Mark runs whose worker stopped sending heartbeats as abandoned; return how many."""
+    now = now or utcnow()
+    with db.session() as session:
+        result = session.execute(
+            update(SyncRun)
+            .where(
+                SyncRun.status == RUNNING,
+                SyncRun.heartbeat_at < now - timedelta(seconds=stale_after),
+            )
+            .values(status="abandoned", finished_at=now, error_kind="lost",
+                    error="the worker stopped sending heartbeats")
+        )
+        return result.rowcount
+
+
+def running_count(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).where(SyncRun.status == RUNNING)) or 0

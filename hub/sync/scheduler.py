@@ -1,0 +1,85 @@
+"""Schedules in the database, and the tick that enqueues what is due.
+
+Any number of schedulers may tick at once: a source is claimed by moving its ``next_run_at``
+with a conditional update, so only one of them enqueues it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from rq import Queue
+from sqlalchemy import select, update
+
+from hub.config import Settings
+from hub.db import Database
+from hub.models import Source
+from hub.models.base import utcnow
+from hub.sync.engine import reap_stale_runs
+
+log = logging.getLogger(__name__)
+
+
+def register_sources(db: Database, settings: Settings) -> None:
+    """Make the database's sources match the configuration (new ones are due at once)."""
+    declared = {source.name: source for source in settings.sources}
+    with db.session() as session:
+        stored = {source.name: source for source in session.scalars(select(Source))}
+        for name, source in declared.items():
+            row = stored.get(name) or Source(name=name, next_run_at=utcnow(), cursor=None)
+            row.type = source.type
+            row.interval_seconds = source.interval
+            row.enabled = source.enabled
+            session.add(row)
+        for name, row in stored.items():
+            if name not in declared:
+                row.enabled = False
+
+
+def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = None) -> list[str]:
+    """Reap abandoned runs and enqueue a sync of every enabled source that is due."""
+    now = now or utcnow()
+    reap_stale_runs(db, settings.run_stale_after, now)
+    with db.session() as session:
+        due = session.execute(
+            select(Source.id, Source.name, Source.next_run_at, Source.interval_seconds).where(
+                Source.enabled.is_(True), Source.next_run_at <= now
+            )
+        ).all()
+    enqueued = []
+    for source in due:
+        if _claim(db, source.id, source.next_run_at, now + timedelta(seconds=source.interval_seconds)):
+            queue.enqueue(
+                "hub.sync.jobs.sync_source",
+                source.name,
+                job_timeout=settings.run_stale_after * 4,
+                description=f"sync {source.name}",
+            )
+            enqueued.append(source.name)
+    return enqueued
+
+
+def _claim(db: Database, source_id: int, seen: datetime, next_run: datetime) -> bool:
+    with db.session() as session:
+        result = session.execute(
+            update(Source)
+            .where(Source.id == source_id, Source.next_run_at == seen)
+            .values(next_run_at=next_run)
+        )
+        return result.rowcount == 1
+
+
+def run_scheduler(db: Database, queue: Queue, settings: Settings,
+                  stop: threading.Event | None = None) -> None:
+    """Tick every ``settings.scheduler_tick`` seconds until ``stop`` is set."""
+    stop = stop or threading.Event()
+    register_sources(db, settings)
+    while not stop.is_set():
+        try:
+            for name in tick(db, queue, settings):
+                log.info("enqueued a sync of %s", name)
+        except Exception:
+            log.exception("scheduler tick failed; trying again next tick")
+        stop.wait(settings.scheduler_tick)

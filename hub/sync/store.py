@@ -1,0 +1,182 @@
+"""Storing one page of raw payloads: normalize, validate, and upsert by (source, external id)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from hub.models import Record, RecordError
+from hub.models.base import utcnow
+from hub.sync.connector import InvalidRecord, RecordIn
+
+PAYLOAD_EXCERPT = 4000
+
+
+@dataclass
+class PageOutcome:
+    """What storing one page did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errored: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PageStore:
+    """Stores pages of one source during one run.
+
+    ``known_areas`` and ``known_kinds`` are checked before anything is written, so a record with
+    an unknown area code is an error of its own and never a failed transaction.
+    """
+
+    source_id: int
+    run_id: int
+    normalize: Callable[[Mapping[str, Any]], RecordIn]
+    known_areas: frozenset[str]
+    known_kinds: frozenset[str]
+    full: bool = False
+
+    def store(self, session: Session, payloads: list[Any]) -> PageOutcome:
+        outcome = PageOutcome()
+        incoming = self._normalized(payloads, outcome)
+        existing = self._existing(session, list(incoming))
+        now = utcnow()
+        inserts, updates, seen = [], [], []
+        for external_id, (record, payload, digest) in incoming.items():
+            row = existing.get(external_id)
+            if row is None:
+                inserts.append(self._values(record, payload, digest, now))
+            elif _is_unchanged(row, record, digest):
+                seen.append(row.id)
+            else:
+                updates.append({"id": row.id, **self._values(record, payload, digest, now)})
+        if inserts:
+            session.execute(insert(Record), [{**v, "first_seen_at": now} for v in inserts])
+        if updates:
+            session.execute(update(Record), updates)
+        if seen and self.full:
+            session.execute(
+                update(Record).where(Record.id.in_(seen)).values(last_seen_run_id=self.run_id)
+            )
+        if outcome.errors:
+            session.execute(insert(RecordError), outcome.errors)
+        outcome.created, outcome.updated, outcome.unchanged = len(inserts), len(updates), len(seen)
+        return outcome
+
+    def _normalized(self, payloads: list[Any], outcome: PageOutcome) -> dict[str, tuple]:
+        """Normalize and check each payload; of repeated ids keep the latest version."""
+        result: dict[str, tuple[RecordIn, dict, str]] = {}
+        for payload in payloads:
+            try:
+                record = self._checked(payload)
+            except Exception as error:
+                self._error(outcome, payload, error)
+                continue
+            previous = result.get(record.external_id)
+            if previous is None or not _is_older(record, previous[0]):
+                result[record.external_id] = (record, payload, content_hash(payload))
+        return result
+
+    def _checked(self, payload: Any) -> RecordIn:
+        if not isinstance(payload, dict):
+            raise InvalidRecord(f"expected a JSON object, got {type(payload).__name__}")
+        record = self.normalize(payload)
+        if not isinstance(record, RecordIn):
+            raise InvalidRecord(f"normalizer returned {type(record).__name__}, not RecordIn")
+        if not record.external_id:
+            raise InvalidRecord("record has no external id")
+        if record.kind not in self.known_kinds:
+            raise InvalidRecord(f"unknown record kind {record.kind!r}")
+        if record.area_code is not None and record.area_code not in self.known_areas:
+            raise InvalidRecord(f"unknown area code {record.area_code!r}")
+        return record
+
+    def _error(self, outcome: PageOutcome, payload: Any, error: Exception) -> None:
+        stage = "normalize" if isinstance(error, InvalidRecord) else "plugin"
+        message = str(error) if stage == "normalize" else f"{type(error).__name__}: {error}"
+        external_id = payload.get("id") if isinstance(payload, dict) else None
+        outcome.errored += 1
+        outcome.errors.append(
+            {
+                "run_id": self.run_id,
+                "source_id": self.source_id,
+                "external_id": str(external_id)[:128] if external_id else None,
+                "stage": stage,
+                "message": message,
+                "payload": _excerpt(payload),
+                "created_at": utcnow(),
+            }
+        )
+
+    def _existing(self, session: Session, external_ids: list[str]) -> dict[str, Any]:
+        if not external_ids:
+            return {}
+        rows = session.execute(
+            select(
+                Record.id,
+                Record.external_id,
+                Record.content_hash,
+                Record.updated_at,
+                Record.deleted_at,
+            ).where(Record.source_id == self.source_id, Record.external_id.in_(external_ids))
+        )
+        return {row.external_id: row for row in rows}
+
+    def _values(self, record: RecordIn, payload: dict, digest: str, now: Any) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "external_id": record.external_id,
+            "kind": record.kind,
+            "status": record.status,
+            "category": record.category,
+            "area_code": record.area_code,
+            "title": record.title,
+            "latitude": record.latitude,
+            "longitude": record.longitude,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+            "attributes": record.attributes,
+            "payload": payload,
+            "content_hash": digest,
+            "stored_at": now,
+            "last_seen_run_id": self.run_id,
+            "deleted_at": now if record.deleted else None,
+        }
+
+
+def content_hash(payload: Any) -> str:
+    """A stable hash of a payload: equal for equal JSON, whatever the key order."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _is_older(record: RecordIn, other: RecordIn) -> bool:
+    return (
+        record.updated_at is not None
+        and other.updated_at is not None
+        and record.updated_at < other.updated_at
+    )
+
+
+def _is_unchanged(row: Any, record: RecordIn, digest: str) -> bool:
+    """Same content, or an out-of-order copy older than what is stored."""
+    if row.updated_at is not None and record.updated_at is not None:
+        if record.updated_at < row.updated_at:
+            return True
+    return row.content_hash == digest and (row.deleted_at is not None) == record.deleted
+
+
+def _excerpt(payload: Any) -> str:
+    try:
+        text = json.dumps(payload, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(payload)
+    return text[:PAYLOAD_EXCERPT]
