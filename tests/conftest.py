@@ -1,0 +1,211 @@
+"""Fixtures: the hub on SQLite and on the real PostgreSQL, real Redis, simulators on loopback.
+
+Outside CI a test that needs PostgreSQL or Redis is skipped, with the reason, when the server is
+absent; with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from hub.app import create_app, state
+from hub.areas import import_areas
+from hub.config import Settings
+from hub.context import Hub
+from hub.models import Base
+from hub.plugins import PluginRegistry
+from hub.simulators import RunningServer, Simulator
+from hub.sources import SourceSettings
+
+POSTGRES_URL = os.environ.get(
+    "SIMPUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("SIMPUL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_missing(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable ({error})"
+    if IN_CI:
+        pytest.fail(f"{message}: CI needs it", pytrace=False)
+    pytest.skip(f"{message}: start it to run this test")
+
+
+def new_postgres_database() -> Iterator[str]:
+    """Create an empty database on the PostgreSQL server; drop it afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"simpul_test_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as error:
+        admin.dispose()
+        service_missing(f"PostgreSQL at {POSTGRES_URL}", error)
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for the test session."""
+    yield from new_postgres_database()
+
+
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """An empty database of its own for one test."""
+    yield from new_postgres_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_url: str) -> str:
+    engine = create_engine(postgres_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """Each test that uses it runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hub.db'}"
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    url = request.getfixturevalue("postgres_schema")
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "areas")
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """SQLite only, for tests about the web layer rather than the database."""
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis, on a database of its own, emptied before the test."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        service_missing(f"Redis at {REDIS_URL}", error)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """Build test settings: strict plugins, fast retries, and the given overrides."""
+
+    def make(database_url: str, **overrides) -> Settings:
+        values = dict(
+            database_url=database_url,
+            redis_url=REDIS_URL,
+            instance_path=str(tmp_path / "instance"),
+            strict_plugins=True,
+            secret_key="test-secret",
+            retry_base_delay=0.01,
+            retry_max_delay=5.0,
+            queue_name=f"test-{uuid.uuid4().hex[:8]}",
+        )
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_app(make_settings):
+    """Create an app on a database URL, with the bundled areas loaded."""
+
+    def make(database_url: str, **overrides):
+        app = create_app(make_settings(database_url, **overrides))
+        app.config.update(TESTING=True)
+        import_areas(state(app).db)
+        return app
+
+    apps = []
+
+    def tracked(database_url: str, **overrides):
+        app = make(database_url, **overrides)
+        apps.append(app)
+        return app
+
+    yield tracked
+    for app in apps:
+        state(app).db.dispose()
+
+
+def source(name: str, source_type: str, interval: int = 300, **settings) -> SourceSettings:
+    """A source declaration, as the configuration file would give it."""
+    return SourceSettings(name, source_type, interval, True, settings)
+
+
+class RunningSimulator:
+    """A simulator served on loopback, with its source settings and its control endpoints."""
+
+    def __init__(self, simulator: Simulator, server: RunningServer) -> None:
+        self.simulator = simulator
+        self.server = server
+        self.url = server.url
+        self.api_key = next(iter(simulator.environment.values()), "")
+
+    def source(self, name: str, interval: int = 300, **overrides) -> SourceSettings:
+        settings = {**self.simulator.source_settings(self.url), **overrides}
+        return SourceSettings(name, self.simulator.source_type, interval, True, settings)
+
+    def control(self, path: str, body: dict | None = None) -> dict:
+        headers = {"X-API-Key": self.api_key}
+        with httpx.Client(base_url=self.url, headers=headers, timeout=10) as client:
+            response = client.post(path, json=body or {}) if body is not None else client.get(path)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def installed_hub() -> Hub:
+    """A hub context over the installed plugins, for reaching their simulators."""
+    registry = PluginRegistry(strict=True)
+    registry.load_entry_points()
+    return Hub(Settings(strict_plugins=True), registry)
+
+
+@pytest.fixture
+def serve_simulator(installed_hub: Hub, monkeypatch: pytest.MonkeyPatch):
+    """Serve an installed plugin's simulator: ``serve_simulator("qlue", size=50)``."""
+    servers: list[RunningServer] = []
+
+    def serve(name: str, **options) -> RunningSimulator:
+        simulator = installed_hub.simulators[name]
+        for variable, value in simulator.environment.items():
+            monkeypatch.setenv(variable, value)
+        server = RunningServer(simulator.create_app(**options))
+        servers.append(server)
+        return RunningSimulator(simulator, server)
+
+    yield serve
+    for server in servers:
+        server.stop()

@@ -1,0 +1,175 @@
+"""Each hook in hub.hookspecs, exercised through a small plugin written only with hub.api."""
+
+from __future__ import annotations
+
+import inspect
+
+import click
+import httpx
+import pytest
+from flask import Blueprint, Flask
+from sqlalchemy import select
+
+from hub import hookspecs
+from hub.api import (
+    ConfigField,
+    InvalidRecord,
+    Page,
+    RecordIn,
+    RecordKind,
+    RunningServer,
+    Simulator,
+    SourceType,
+    Status,
+    hookimpl,
+)
+from hub.app import create_app, state
+from hub.models import RecordError
+from hub.sources import SourceSettings
+from hub.sync.scheduler import register_sources
+
+PAGES: list[list[dict]] = []
+
+
+class ListConnector:
+    """Serves the module's PAGES, one per fetch; the cursor is the next page's index."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def fetch_page(self, cursor):
+        if self.settings["explode"]:
+            raise RuntimeError("connector bug")
+        index = int(cursor or 0)
+        return Page(PAGES[index], str(index + 1), has_more=index + 1 < len(PAGES))
+
+    def close(self):
+        pass
+
+
+def normalize(payload):
+    if payload.get("crash"):
+        raise KeyError("crash")
+    if "id" not in payload:
+        raise InvalidRecord("no id")
+    return RecordIn(external_id=payload["id"], kind="gauge", status=payload.get("level"))
+
+
+blueprint = Blueprint("gauges", __name__, url_prefix="/gauges")
+
+
+@blueprint.get("/")
+def gauges_index():
+    return "water levels"
+
+
+@click.command("gauges")
+def gauges_command():
+    """Say hello from the plugin."""
+    click.echo("gauges command ran")
+
+
+def simulator_app(**options) -> Flask:
+    app = Flask("gauge-sim")
+    app.get("/level")(lambda: {"level": "siaga", "seed": options.get("seed", 0)})
+    return app
+
+
+class GaugePlugin:
+    @hookimpl
+    def register_source_types(self, hub):
+        return [SourceType("gauge", "Flood gauge", ListConnector, normalize,
+                           config=(ConfigField("explode", "bool", required=False, default=False),))]
+
+    @hookimpl
+    def register_record_kinds(self):
+        return [RecordKind("gauge", "Flood gauge", (Status("siaga", "Alert", "yellow"),))]
+
+    @hookimpl
+    def register_blueprints(self):
+        return [blueprint]
+
+    @hookimpl
+    def register_commands(self, hub):
+        return [gauges_command]
+
+    @hookimpl
+    def register_simulators(self):
+        return [Simulator("gauge", "gauge", simulator_app, lambda url: {"url": url})]
+
+
+@pytest.fixture
+def app(make_settings, database_url):
+    def make(**settings):
+        app = create_app(
+            make_settings(database_url, sources=(SourceSettings("river", "gauge", settings=settings),)),
+            extra_plugins={"gauges": GaugePlugin()},
+        )
+        register_sources(state(app).db, state(app).settings)
+        return app
+
+    return make
+
+
+def test_every_hook_is_documented_and_tested():
+    names = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction)
+             if hasattr(f, "simpul_spec")]
+    tests = [n for n in globals() if n.startswith("test_")]
+
+    assert names
+    for name in names:
+        assert inspect.getdoc(getattr(hookspecs, name)), f"{name} has no docstring"
+        assert any(t.startswith(f"test_{name}") for t in tests), f"{name} has no test here"
+
+
+def test_register_source_types_feeds_the_sync_engine(app):
+    PAGES[:] = [[{"id": "a", "level": "siaga"}, {"level": "x"}], [{"id": "b"}, {"crash": 1}]]
+    hub_app = app()
+
+    run = state(hub_app).engine().run("river")
+
+    assert "gauge" in state(hub_app).hub.source_types
+    assert (run.status, run.created, run.errored, run.pages) == ("succeeded", 2, 2, 2)
+    with state(hub_app).db.session() as session:
+        errors = {e.stage: e.message for e in session.scalars(select(RecordError))}
+    assert errors == {"normalize": "no id", "plugin": "KeyError: 'crash'"}
+
+
+def test_register_source_types_a_raising_connector_fails_only_its_run(app):
+    PAGES[:] = [[{"id": "a"}]]
+    hub_app = app(explode=True)
+
+    run = state(hub_app).engine().run("river")
+
+    assert (run.status, run.error_kind, run.error) == ("failed", "internal", "connector bug")
+
+
+def test_register_record_kinds_declares_statuses(app):
+    kind = state(app()).hub.record_kinds["gauge"]
+
+    assert kind.status("siaga").colour == "yellow"
+    assert kind.status("unknown") is None
+
+
+def test_register_blueprints_serves_the_plugin_pages(app):
+    response = app().test_client().get("/gauges/")
+
+    assert response.status_code == 200
+    assert response.text == "water levels"
+
+
+def test_register_commands_adds_to_the_command_line(app):
+    result = app().test_cli_runner().invoke(args=["gauges"])
+
+    assert result.exit_code == 0
+    assert result.output == "gauges command ran\n"
+
+
+def test_register_simulators_serves_a_simulated_app(app):
+    simulator = state(app()).hub.simulators["gauge"]
+
+    with RunningServer(simulator.create_app(seed=4)) as server:
+        body = httpx.get(f"{server.url}/level").json()
+
+    assert body == {"level": "siaga", "seed": 4}
+    assert simulator.source_settings(server.url) == {"url": server.url}

@@ -1,0 +1,251 @@
+"""The sync engine against the Qlue simulator over HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from hub.app import state
+from hub.models import Record, RecordError, Source, SyncRun
+from hub.models.base import utcnow
+from hub.sync.engine import reap_stale_runs
+from hub.sync.health import source_health
+from hub.sync.scheduler import register_sources
+
+SOURCE = "qlue-test"
+
+
+@pytest.fixture
+def sim(serve_simulator):
+    return serve_simulator("qlue", size=120, seed=7)
+
+
+@pytest.fixture
+def app(make_app, database_url, sim):
+    app = make_app(database_url, sources=(sim.source(SOURCE, page_size=25),))
+    register_sources(state(app).db, state(app).settings)
+    return app
+
+
+def sync(app, **options) -> SyncRun:
+    run = state(app).engine().run(SOURCE, **options)
+    assert run is not None
+    return run
+
+
+def stored(app) -> dict[str, Record]:
+    with state(app).db.session() as session:
+        return {r.external_id: r for r in session.scalars(select(Record))}
+
+
+def source_row(app) -> Source:
+    with state(app).db.session() as session:
+        return session.scalars(select(Source).filter_by(name=SOURCE)).one()
+
+
+def health(app):
+    with state(app).db.session() as session:
+        return source_health(session, source_row(app).id)
+
+
+def test_first_sync_stores_every_report_as_a_complaint(app, sim):
+    run = sync(app)
+
+    assert run.status == "succeeded"
+    assert run.counters() == {
+        "created": 120, "updated": 0, "unchanged": 0, "deleted": 0, "errored": 0,
+    }
+    assert run.pages == 5
+    records = stored(app)
+    assert len(records) == 120
+    one = next(iter(records.values()))
+    report = sim.control(f"/_sim/reports/{one.external_id}")
+    assert one.kind == "complaint"
+    assert one.area_code == report["location"]["kelurahan_code"]
+    assert one.category == report["category"]
+    assert one.payload["id"] == report["id"]
+    assert one.created_at.tzinfo is not None
+    assert health(app).state == "ok"
+    assert health(app).data_as_of == run.started_at
+
+
+def test_a_sync_with_no_changes_makes_one_request_and_writes_nothing(app):
+    sync(app)
+    run = sync(app)
+
+    assert run.full is False
+    assert run.requests == 1
+    assert run.counters() == {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "errored": 0}
+
+
+def test_an_incremental_sync_reads_only_what_changed(app, sim):
+    sync(app)
+    changes = sim.control("/_sim/tick", {"new": 3, "updates": 2})
+
+    run = sync(app)
+
+    assert (run.created, run.updated, run.unchanged) == (3, 2, 0)
+    records = stored(app)
+    assert len(records) == 123
+    for report_id in changes["updated"]:
+        report = sim.control(f"/_sim/reports/{report_id}")
+        assert records[report_id].payload["status"] == report["status"]
+
+
+def test_deletions_are_detected_only_by_a_complete_listing(app, sim):
+    sync(app)
+    deleted = sim.control("/_sim/tick", {"deletes": 2})["deleted"]
+
+    assert sync(app).deleted == 0
+    run = sync(app, full=True)
+
+    assert run.full is True
+    assert run.deleted == 2
+    assert run.unchanged == 118
+    records = stored(app)
+    assert {i for i, r in records.items() if r.deleted_at is not None} == set(deleted)
+    assert sync(app, full=True).deleted == 0
+
+
+def test_a_bad_record_is_an_error_and_the_run_goes_on(app, sim):
+    sim.control("/_sim/faults", {"invalid_next": 1})
+
+    run = sync(app)
+
+    assert run.status == "succeeded"
+    assert run.created == 120
+    assert run.errored == 2
+    with state(app).db.session() as session:
+        errors = session.scalars(select(RecordError).order_by(RecordError.id)).all()
+    messages = sorted(error.message for error in errors)
+    assert messages[0] == "report has no id"
+    assert messages[1] == "unknown area code '99.99.99.9999'"
+    assert all(error.stage == "normalize" and error.run_id == run.id for error in errors)
+    assert all(error.payload for error in errors)
+    assert health(app).state == "degraded"
+
+
+def test_transient_failures_are_retried_within_the_run(app, sim):
+    sim.control("/_sim/faults", {"fail_next": 2, "rate_limit_next": 1, "retry_after": 0})
+
+    run = sync(app)
+
+    assert run.status == "succeeded"
+    assert run.created == 120
+    assert run.requests == 5 + 3
+
+
+def test_a_long_retry_after_ends_the_run_and_delays_the_schedule(app, sim):
+    sim.control("/_sim/faults", {"rate_limit_next": 1, "retry_after": 900})
+    before = utcnow()
+
+    run = sync(app)
+
+    assert run.status == "failed"
+    assert run.error_kind == "transient"
+    assert "429" in run.error
+    source = source_row(app)
+    assert source.consecutive_failures == 1
+    assert source.next_run_at >= before + timedelta(seconds=900)
+
+
+def test_garbage_fails_the_run_and_keeps_what_was_stored(app, sim):
+    sync(app)
+    cursor = source_row(app).cursor
+    sim.control("/_sim/tick", {"new": 5})
+    sim.control("/_sim/faults", {"malformed_next": 1})
+
+    failed = sync(app)
+
+    assert failed.status == "failed"
+    assert failed.error_kind == "source"
+    assert "malformed JSON" in failed.error
+    assert len(stored(app)) == 120
+    assert source_row(app).cursor == cursor
+    assert health(app).state == "degraded"
+    assert sync(app).created == 5
+
+
+def test_duplicated_and_out_of_order_records_are_stored_once_at_their_latest(app, sim):
+    sync(app)
+    changed = sim.control("/_sim/tick", {"updates": 10})["updated"]
+    sim.control("/_sim/faults", {"duplicates": True, "out_of_order": True})
+
+    run = sync(app, full=True)
+
+    assert run.status == "succeeded"
+    assert run.created == 0
+    records = stored(app)
+    assert len(records) == 120
+    for report_id in changed:
+        report = sim.control(f"/_sim/reports/{report_id}")
+        assert records[report_id].payload["updated_at"] == report["updated_at"]
+
+
+def test_a_refused_api_key_means_the_source_needs_reauthentication(make_app, database_url, sim):
+    app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="WRONG_KEY"),))
+    register_sources(state(app).db, state(app).settings)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WRONG_KEY", "not-the-key")
+        run = sync(app)
+
+    assert run.status == "failed"
+    assert run.error_kind == "auth"
+    assert health(app).state == "needs_reauth"
+
+
+def test_a_missing_secret_fails_the_run_with_a_clear_message(make_app, database_url, sim):
+    app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="UNSET_VARIABLE"),))
+    register_sources(state(app).db, state(app).settings)
+
+    run = sync(app)
+
+    assert run.status == "failed"
+    assert run.error_kind == "config"
+    assert "environment variable UNSET_VARIABLE is not set" in run.error
+
+
+def test_only_one_run_per_source_at_a_time(app):
+    with state(app).db.session() as session:
+        session.add(SyncRun(source_id=source_row(app).id, status="running"))
+
+    assert state(app).engine().run(SOURCE) is None
+    assert len(stored(app)) == 0
+
+
+def test_the_reaper_frees_a_source_whose_worker_died(app):
+    with state(app).db.session() as session:
+        session.add(SyncRun(source_id=source_row(app).id, status="running",
+                            heartbeat_at=utcnow() - timedelta(minutes=10)))
+
+    assert reap_stale_runs(state(app).db, stale_after=300) == 1
+    assert sync(app).status == "succeeded"
+    with state(app).db.session() as session:
+        statuses = session.scalars(select(SyncRun.status).order_by(SyncRun.id)).all()
+    assert statuses == ["abandoned", "succeeded"]
+
+
+def test_a_reaped_run_cannot_write_again(app, sim):
+    sim.control("/_sim/faults", {"latency_ms": 0})
+    engine = state(app).engine()
+    original = engine._commit_page
+    calls = []
+
+    def reaped_after_first_page(source, run, store, page):
+        if calls:
+            with state(app).db.session() as session:
+                session.execute(update(SyncRun).values(status="abandoned"))
+        calls.append(page)
+        original(source, run, store, page)
+
+    engine._commit_page = reaped_after_first_page
+    run = engine.run(SOURCE)
+
+    assert run.status == "failed"
+    assert run.error_kind == "lost"
+    with state(app).db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Record)) == 25
+        assert session.scalar(select(SyncRun.status)) == "abandoned"
