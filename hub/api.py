@@ -7,7 +7,7 @@ from hub.areas import AreaDirectory, AreaRow, is_within
 from hub.context import Hub
 from hub.hookspecs import hookimpl
 from hub.kinds import RecordKind, Status
-from hub.simulators import Simulator
+from hub.simulators import RunningServer, Simulator
 from hub.sources import ConfigError, ConfigField, SourceType
 from hub.sync.connector import (
     AuthError,
@@ -33,6 +33,7 @@ __all__ = [
     "Page",
     "RecordIn",
     "RecordKind",
+    "RunningServer",
     "Simulator",
     "SourceError",
     "SourceType",
