@@ -1,0 +1,181 @@
+"""A Flask app imitating Qlue's complaints API, with controls for tests and the demo.
+
+``GET /api/v1/reports`` lists reports by (updated_at, id); ``/_sim/*`` changes the data and injects
+faults. Every endpoint but ``/photos`` needs the ``X-API-Key`` header.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import random
+import threading
+import time
+from typing import Any
+
+from flask import Flask, Response, request
+
+from hub.api import AreaDirectory
+from simpul_qlue.faults import FaultInjector, checked_changes
+from simpul_qlue.reports import ReportFactory, format_time, parse_time
+from simpul_qlue.store import ReportStore, make_token, read_token
+
+DEMO_API_KEY = "qlue-demo-key"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+PHOTO = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000"
+    + ("ffdb004300" + "01" * 64)
+    + "ffc0000b080008000801011100"
+    + ("ffc4001400" + "01" + "00" * 15 + "08")
+    + ("ffc4001410" + "01" + "00" * 15 + "00")
+    + "ffda0008010100003f00783fffd9"
+)
+"""An 8x8 grey baseline JPEG, the photo of every report."""
+
+
+def create_app(
+    areas: AreaDirectory,
+    *,
+    seed: int = 1,
+    size: int = 500,
+    tick_seconds: float = 0,
+    api_key: str = DEMO_API_KEY,
+    city: str = "31.75",
+) -> Flask:
+    """The simulator for ``city`` with ``size`` seeded reports; it ticks by itself if asked to."""
+    rng = random.Random(seed)
+    store = ReportStore(ReportFactory(areas, city, rng), size)
+    faults = FaultInjector(random.Random(seed + 1))
+    app = Flask(__name__)
+
+    @app.before_request
+    def check_key() -> Response | None:
+        given = request.headers.get("X-API-Key", "")
+        if request.endpoint != "photo" and not hmac.compare_digest(given, api_key):
+            return _json({"error": "invalid api key"}, 401)
+        return None
+
+    @app.get("/api/v1/reports")
+    def list_reports() -> Response:
+        delay, failure = faults.admit()
+        if delay:
+            time.sleep(delay)
+        if failure:
+            return _failure(failure, faults.settings.retry_after)
+        try:
+            query = _listing_query(request.args)
+        except ValueError as error:
+            return _json({"error": str(error)}, 400)
+        reports, has_more = store.page(**query)
+        next_after = make_token((reports[-1]["updated_at"], reports[-1]["id"])) if reports else None
+        base = _base_url()
+        data = [_public(report, base) for report in faults.distort(reports)]
+        return _json({"data": data, "meta": {"next_after": next_after, "has_more": has_more}})
+
+    @app.get("/photos/<report_id>.jpg")
+    def photo(report_id: str) -> Response:
+        return Response(PHOTO, mimetype="image/jpeg")
+
+    @app.post("/_sim/tick")
+    def tick() -> Response:
+        try:
+            counts = _tick_counts(_body())
+        except ValueError as error:
+            return _json({"error": str(error)}, 400)
+        return _json({**store.tick(**counts), "total": store.total})
+
+    @app.post("/_sim/faults")
+    def configure_faults() -> Response:
+        try:
+            changes = checked_changes(_body())
+        except ValueError as error:
+            return _json({"error": str(error)}, 400)
+        return _json(faults.configure(changes))
+
+    @app.get("/_sim/stats")
+    def stats() -> Response:
+        return _json({"total": store.total, "requests": faults.requests})
+
+    @app.get("/_sim/reports/<report_id>")
+    def one_report(report_id: str) -> Response:
+        report = store.get(report_id)
+        if report is None:
+            return _json({"error": f"no report {report_id!r}"}, 404)
+        return _json(_public(report, _base_url()))
+
+    if tick_seconds > 0:
+        threading.Thread(
+            target=_tick_forever, args=(store, tick_seconds, random.Random(seed + 2)), daemon=True
+        ).start()
+    return app
+
+
+def _listing_query(args: Any) -> dict[str, Any]:
+    """The store query for the listing's parameters; ValueError says which one is bad."""
+    try:
+        limit = int(args.get("limit", DEFAULT_LIMIT))
+    except ValueError:
+        raise ValueError("limit must be a whole number") from None
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    query: dict[str, Any] = {"limit": min(limit, MAX_LIMIT)}
+    if "after" in args:
+        try:
+            query["after"] = read_token(args["after"])
+        except ValueError:
+            raise ValueError("after is not a cursor from meta.next_after") from None
+    if "updated_since" in args:
+        try:
+            query["since"] = format_time(parse_time(args["updated_since"]))
+        except ValueError:
+            raise ValueError("updated_since must be an ISO 8601 time with a zone") from None
+    return query
+
+
+def _body() -> Any:
+    """The request's JSON body, ``{}`` when empty, None when it is not JSON."""
+    return request.get_json(silent=True) if request.get_data() else {}
+
+
+def _tick_counts(body: Any) -> dict[str, int]:
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    unknown = set(body) - {"new", "updates", "deletes"}
+    if unknown:
+        raise ValueError(f"unknown field {sorted(unknown)[0]!r} (expected new, updates, deletes)")
+    counts = {name: body.get(name, 0) for name in ("new", "updates", "deletes")}
+    for name, value in counts.items():
+        if type(value) is not int or value < 0:
+            raise ValueError(f"{name} must be a whole number, 0 or more")
+    return counts
+
+
+def _tick_forever(store: ReportStore, seconds: float, rng: random.Random) -> None:
+    """Change the data every ``seconds``, as citizens and officials would."""
+    while True:
+        time.sleep(seconds)
+        store.tick(new=rng.randint(1, 5), updates=rng.randint(1, 4))
+
+
+def _failure(failure: str, retry_after: int) -> Response:
+    if failure == "rate_limit_next":
+        response = _json({"error": "rate limit exceeded"}, 429)
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+    if failure == "malformed_next":
+        return Response('{"data": [{"id": "QLUE-', mimetype="application/json")
+    return _json({"error": "simulated failure"}, 500)
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def _public(report: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The report as the API shows it, with an absolute photo link."""
+    return {**report, "photo_url": base_url + report["photo_url"]}
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
