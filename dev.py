@@ -25,7 +25,7 @@ def projects() -> list[Path]:
 
 
 def ensure_installed() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file may be run by an older Python
         sys.exit(f"Simpul needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     digest = hashlib.sha256(
         b"".join((p / "pyproject.toml").read_bytes() for p in projects())
@@ -38,8 +38,17 @@ def ensure_installed() -> None:
     editable = [arg for project in projects()[1:] for arg in ("-e", str(project))]
     print("installing Simpul and its plugins into .venv", flush=True)
     subprocess.run(
-        [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-e", f"{ROOT}[demo,postgres,test]", *editable],
+        [
+            BIN / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            f"{ROOT}[demo,postgres,test]",
+            *editable,
+        ],
         check=True,
     )
     STAMP.write_text(digest)

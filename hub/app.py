@@ -53,8 +53,9 @@ def state(app: Flask | None = None) -> HubState:
     return (app or current_app).extensions["simpul"]
 
 
-def create_app(settings: Settings | None = None,
-               extra_plugins: Mapping[str, object] | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, extra_plugins: Mapping[str, object] | None = None
+) -> Flask:
     """Create the hub's Flask app: plugins loaded, database bound, portal registered.
 
     ``extra_plugins`` (name to module or object) are registered beside the installed ones, as

@@ -79,7 +79,8 @@ class AreaDirectory:
     def villages(self, within: str = "") -> list[AreaRow]:
         """Every kelurahan/desa, or those inside the area ``within``."""
         return [
-            row for row in self._rows.values()
+            row
+            for row in self._rows.values()
             if row.level == "village" and (not within or is_within(row.code, within))
         ]
 

@@ -29,11 +29,22 @@ def _create_app():
         raise click.ClickException(f"configuration: {error}") from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             load_dotenv=False, set_debug_flag=False)
-@click.option("--config", envvar="SIMPUL_CONFIG", type=click.Path(dir_okay=False),
-              help="Configuration file (default: config/simpul.toml).", expose_value=False,
-              is_eager=True, callback=lambda ctx, _param, value: _set_config(value))
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+)
+@click.option(
+    "--config",
+    envvar="SIMPUL_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: config/simpul.toml).",
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _set_config(value),
+)
 def cli() -> None:
     """Simpul: one portal over the city's apps."""
 
@@ -88,18 +99,27 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--area", "area_code", help="Area scope, e.g. 31.75.10 (a kecamatan).")
 @click.option("--full-name", default="")
-@click.password_option(help="Asked for when not given (or read from SIMPUL_NEW_PASSWORD).",
-                       envvar="SIMPUL_NEW_PASSWORD")
+@click.password_option(
+    help="Asked for when not given (or read from SIMPUL_NEW_PASSWORD).",
+    envvar="SIMPUL_NEW_PASSWORD",
+)
 @with_appcontext
-def users_create(username: str, role: str, area_code: str | None, full_name: str,
-                 password: str) -> None:
+def users_create(
+    username: str, role: str, area_code: str | None, full_name: str, password: str
+) -> None:
     """Create a user with a role and an optional area scope."""
     from hub.auth.users import create_user
 
     try:
         with state().db.session() as session:
-            create_user(session, username=username, password=password, role=role,
-                        area_code=area_code, full_name=full_name)
+            create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                area_code=area_code,
+                full_name=full_name,
+            )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"user {username} created ({role}{', ' + area_code if area_code else ''})")
@@ -160,8 +180,12 @@ def scheduler_command() -> None:
 
 
 @cli.command("demo")
-@click.option("--folder", default="instance/demo", type=click.Path(file_okay=False),
-              help="Where the demo keeps its database and configuration.")
+@click.option(
+    "--folder",
+    default="instance/demo",
+    type=click.Path(file_okay=False),
+    help="Where the demo keeps its database and configuration.",
+)
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int, help="0 picks a free port.")
 def demo_command(folder: str, host: str, port: int) -> None:

@@ -57,8 +57,9 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Read the configuration file (``SIMPUL_CONFIG``, else ``config/simpul.toml``) and apply
     environment overrides. Raises :class:`ConfigError` with a message naming the problem."""
     environ = os.environ if environ is None else environ

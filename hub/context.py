@@ -25,7 +25,9 @@ class Hub:
     def __init__(self, settings: Settings, plugins: PluginRegistry) -> None:
         self.settings = settings
         self.plugins = plugins
-        self.areas = AreaDirectory(Path(settings.areas_dir) if settings.areas_dir else BUNDLED_AREAS)
+        self.areas = AreaDirectory(
+            Path(settings.areas_dir) if settings.areas_dir else BUNDLED_AREAS
+        )
 
     @cached_property
     def source_types(self) -> dict[str, SourceType]:
@@ -44,9 +46,7 @@ class Hub:
             return self.source_types[name]
         except KeyError:
             known = ", ".join(sorted(self.source_types)) or "none"
-            raise ConfigError(
-                f"unknown source type {name!r} (installed types: {known})"
-            ) from None
+            raise ConfigError(f"unknown source type {name!r} (installed types: {known})") from None
 
     def _unique(self, hook_name: str, expected: type) -> dict:
         found: dict = {}

@@ -82,8 +82,12 @@ def _write_config(stack: ExitStack, folder: Path, redis_url: str) -> Path:
         server = RunningServer(simulator.create_app(tick_seconds=SIMULATOR_TICK))
         stack.callback(server.stop)
         os.environ.update(simulator.environment)
-        lines += ["", f"[sources.{simulator.name}-demo]", f"type = {_toml(simulator.source_type)}",
-                  f"interval = {SYNC_INTERVAL}"]
+        lines += [
+            "",
+            f"[sources.{simulator.name}-demo]",
+            f"type = {_toml(simulator.source_type)}",
+            f"interval = {SYNC_INTERVAL}",
+        ]
         lines += [f"{k} = {_toml(v)}" for k, v in simulator.source_settings(server.url).items()]
     config = folder / "simpul.toml"
     config.write_text("\n".join(lines) + "\n")

@@ -85,9 +85,7 @@ class PluginRegistry:
         except Exception as error:
             self._block(info, error)
             return
-        info.hooks = sorted(
-            hook.name for hook in self.manager.get_hookcallers(module) or ()
-        )
+        info.hooks = sorted(hook.name for hook in self.manager.get_hookcallers(module) or ())
         self.plugins[name] = info
 
     def collect(self, hook_name: str, expected: type[T], **kwargs: Any) -> list[tuple[str, T]]:

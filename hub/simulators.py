@@ -17,9 +17,9 @@ class Simulator:
 
     ``create_app(**options)`` returns the simulator's Flask app; every simulator accepts ``seed``
     (for repeatable data), ``size`` (how many items to start with) and ``tick_seconds`` (how often
-    the data changes by itself; 0 means only on request). ``source_settings(base_url)`` returns the settings of a source of ``source_type``
-    that reads from the simulator served at ``base_url``; ``environment`` holds the secrets those
-    settings refer to through ``*_env``.
+    the data changes by itself; 0 means only on request). ``source_settings(base_url)`` returns
+    the settings of a source of ``source_type`` that reads from the simulator served at
+    ``base_url``; ``environment`` holds the secrets those settings refer to through ``*_env``.
     """
 
     name: str

@@ -77,8 +77,16 @@ def test_a_failed_sync_exits_non_zero_with_its_error(run, sim):
 
 
 def test_users_create_with_a_role_and_an_area(run, tmp_path):
-    result = run("users", "create", "lurah.setu", "--role", "ward_staff",
-                 "--area", "31.75.10.1005", input="rahasia-setu\nrahasia-setu\n")
+    result = run(
+        "users",
+        "create",
+        "lurah.setu",
+        "--role",
+        "ward_staff",
+        "--area",
+        "31.75.10.1005",
+        input="rahasia-setu\nrahasia-setu\n",
+    )
 
     assert result.exit_code == 0, result.output
     assert query(tmp_path, select(User.area_code).filter_by(username="lurah.setu")) == (

@@ -17,8 +17,9 @@ def write(tmp_path, text: str):
 def test_file_values_and_environment_overrides(tmp_path):
     path = write(tmp_path, '[hub]\ndatabase_url = "sqlite:///a.db"\nscheduler_tick = 2\n')
 
-    settings = load_settings(path, environ={"SIMPUL_DATABASE_URL": "sqlite:///b.db",
-                                            "SIMPUL_STRICT_PLUGINS": "true"})
+    settings = load_settings(
+        path, environ={"SIMPUL_DATABASE_URL": "sqlite:///b.db", "SIMPUL_STRICT_PLUGINS": "true"}
+    )
 
     assert settings.database_url == "sqlite:///b.db"
     assert settings.scheduler_tick == 2.0
@@ -29,15 +30,18 @@ def test_the_secret_key_comes_from_the_environment_or_a_file_and_is_never_shown(
     key_file = tmp_path / "key"
     key_file.write_text("from-a-file\n")
 
-    settings = load_settings(tmp_path / "none.toml", environ={
-        "SIMPUL_SECRET_KEY_FILE": str(key_file)})
+    settings = load_settings(
+        tmp_path / "none.toml", environ={"SIMPUL_SECRET_KEY_FILE": str(key_file)}
+    )
 
     assert settings.secret_key == "from-a-file"
     assert "from-a-file" not in repr(settings)
 
 
 def test_sources_are_read_with_their_schedule(tmp_path):
-    path = write(tmp_path, '[sources.qlue-jaktim]\ntype = "qlue"\ninterval = 60\nurl = "http://x"\n')
+    path = write(
+        tmp_path, '[sources.qlue-jaktim]\ntype = "qlue"\ninterval = 60\nurl = "http://x"\n'
+    )
 
     source = load_settings(path, environ={}).source("qlue-jaktim")
 
@@ -92,8 +96,9 @@ def test_source_settings_are_validated_against_the_type(tmp_path, monkeypatch):
     key_file = tmp_path / "key"
     key_file.write_text("from-file\n")
 
-    from_env = SOURCE_TYPE.validate("a", {"url": "http://x", "api_key_env": "EXAMPLE_KEY",
-                                          "page_size": "50"})
+    from_env = SOURCE_TYPE.validate(
+        "a", {"url": "http://x", "api_key_env": "EXAMPLE_KEY", "page_size": "50"}
+    )
     from_file = SOURCE_TYPE.validate("a", {"url": "http://x", "api_key_file": str(key_file)})
 
     assert from_env == {"url": "http://x", "api_key": "s3cret", "page_size": 50}

@@ -78,8 +78,15 @@ def simulator_app(**options) -> Flask:
 class GaugePlugin:
     @hookimpl
     def register_source_types(self, hub):
-        return [SourceType("gauge", "Flood gauge", ListConnector, normalize,
-                           config=(ConfigField("explode", "bool", required=False, default=False),))]
+        return [
+            SourceType(
+                "gauge",
+                "Flood gauge",
+                ListConnector,
+                normalize,
+                config=(ConfigField("explode", "bool", required=False, default=False),),
+            )
+        ]
 
     @hookimpl
     def register_record_kinds(self):
@@ -102,7 +109,9 @@ class GaugePlugin:
 def app(make_settings, database_url):
     def make(**settings):
         app = create_app(
-            make_settings(database_url, sources=(SourceSettings("river", "gauge", settings=settings),)),
+            make_settings(
+                database_url, sources=(SourceSettings("river", "gauge", settings=settings),)
+            ),
             extra_plugins={"gauges": GaugePlugin()},
         )
         register_sources(state(app).db, state(app).settings)
@@ -112,8 +121,9 @@ def app(make_settings, database_url):
 
 
 def test_every_hook_is_documented_and_tested():
-    names = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction)
-             if hasattr(f, "simpul_spec")]
+    names = [
+        n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "simpul_spec")
+    ]
     tests = [n for n in globals() if n.startswith("test_")]
 
     assert names

@@ -90,8 +90,11 @@ def test_a_raising_hook_is_recorded_and_the_other_plugins_still_contribute(
 ):
     app = create_app(
         make_settings(sqlite_url, strict_plugins=False),
-        extra_plugins={"raising": RaisingPlugin(), "wrong": WrongTypePlugin(),
-                       "good": GoodPlugin()},
+        extra_plugins={
+            "raising": RaisingPlugin(),
+            "wrong": WrongTypePlugin(),
+            "good": GoodPlugin(),
+        },
     )
     hub = state(app).hub
 
@@ -107,8 +110,9 @@ def test_two_plugins_declaring_the_same_kind_keep_the_first(make_settings, sqlit
         def register_record_kinds(self):
             return [RecordKind("complaint", "Another complaint")]
 
-    app = create_app(make_settings(sqlite_url, strict_plugins=False),
-                     extra_plugins={"duplicate": Duplicate()})
+    app = create_app(
+        make_settings(sqlite_url, strict_plugins=False), extra_plugins={"duplicate": Duplicate()}
+    )
     hub = state(app).hub
 
     assert str(hub.record_kinds["complaint"].title) != "Another complaint"

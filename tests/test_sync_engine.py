@@ -55,7 +55,11 @@ def test_first_sync_stores_every_report_as_a_complaint(app, sim):
 
     assert run.status == "succeeded"
     assert run.counters() == {
-        "created": 120, "updated": 0, "unchanged": 0, "deleted": 0, "errored": 0,
+        "created": 120,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "errored": 0,
     }
     assert run.pages == 5
     records = stored(app)
@@ -77,7 +81,13 @@ def test_a_sync_with_no_changes_makes_one_request_and_writes_nothing(app):
 
     assert run.full is False
     assert run.requests == 1
-    assert run.counters() == {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "errored": 0}
+    assert run.counters() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "errored": 0,
+    }
 
 
 def test_an_incremental_sync_reads_only_what_changed(app, sim):
@@ -218,8 +228,13 @@ def test_only_one_run_per_source_at_a_time(app):
 
 def test_the_reaper_frees_a_source_whose_worker_died(app):
     with state(app).db.session() as session:
-        session.add(SyncRun(source_id=source_row(app).id, status="running",
-                            heartbeat_at=utcnow() - timedelta(minutes=10)))
+        session.add(
+            SyncRun(
+                source_id=source_row(app).id,
+                status="running",
+                heartbeat_at=utcnow() - timedelta(minutes=10),
+            )
+        )
 
     assert reap_stale_runs(state(app).db, stale_after=300) == 1
     assert sync(app).status == "succeeded"

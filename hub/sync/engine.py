@@ -19,7 +19,7 @@ from sqlalchemy import exc, func, or_, select, update
 
 from hub.context import Hub
 from hub.db import Database
-from hub.models import Area, Record, Source, SyncRun
+from hub.models import Record, Source, SyncRun
 from hub.models.base import utcnow
 from hub.models.run import FAILED, RUNNING, SUCCEEDED
 from hub.sources import ConfigError
@@ -102,11 +102,12 @@ class SyncEngine:
 
     def _read(self, source: Source, run: SyncRun, connector: Connector) -> None:
         source_type = self.hub.source_type(source.type)
-        with self.db.session() as session:
-            areas = frozenset(session.scalars(select(Area.code)))
         store = PageStore(
-            source.id, run.id, source_type.normalize, areas,
-            frozenset(self.hub.record_kinds), full=run.full,
+            source.id,
+            run.id,
+            source_type.normalize,
+            frozenset(self.hub.record_kinds),
+            full=run.full,
         )
         cursor = None if run.full else source.cursor
         while True:
@@ -145,8 +146,9 @@ class SyncEngine:
             fenced = session.execute(
                 update(SyncRun)
                 .where(SyncRun.id == run.id, SyncRun.status == RUNNING)
-                .values(heartbeat_at=utcnow(), pages=run.pages, requests=run.requests,
-                        **run.counters())
+                .values(
+                    heartbeat_at=utcnow(), pages=run.pages, requests=run.requests, **run.counters()
+                )
             )
             if fenced.rowcount != 1:
                 raise RunLost(f"run {run.id} was closed while it was still reading")
@@ -206,9 +208,15 @@ class SyncEngine:
             closed = session.execute(
                 update(SyncRun)
                 .where(SyncRun.id == run.id, SyncRun.status == RUNNING)
-                .values(status=run.status, finished_at=now, error=run.error,
-                        error_kind=run.error_kind, pages=run.pages, requests=run.requests,
-                        **run.counters())
+                .values(
+                    status=run.status,
+                    finished_at=now,
+                    error=run.error,
+                    error_kind=run.error_kind,
+                    pages=run.pages,
+                    requests=run.requests,
+                    **run.counters(),
+                )
             )
             if closed.rowcount != 1:
                 return
@@ -242,8 +250,12 @@ def reap_stale_runs(db: Database, stale_after: int, now: datetime | None = None)
                 SyncRun.status == RUNNING,
                 SyncRun.heartbeat_at < now - timedelta(seconds=stale_after),
             )
-            .values(status="abandoned", finished_at=now, error_kind="lost",
-                    error="the worker stopped sending heartbeats")
+            .values(
+                status="abandoned",
+                finished_at=now,
+                error_kind="lost",
+                error="the worker stopped sending heartbeats",
+            )
         )
         return result.rowcount
 

@@ -50,7 +50,9 @@ def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = 
         ).all()
     enqueued = []
     for source in due:
-        if _claim(db, source.id, source.next_run_at, now + timedelta(seconds=source.interval_seconds)):
+        if _claim(
+            db, source.id, source.next_run_at, now + timedelta(seconds=source.interval_seconds)
+        ):
             queue.enqueue(
                 "hub.sync.jobs.sync_source",
                 source.name,
@@ -71,8 +73,9 @@ def _claim(db: Database, source_id: int, seen: datetime, next_run: datetime) -> 
         return result.rowcount == 1
 
 
-def run_scheduler(db: Database, queue: Queue, settings: Settings,
-                  stop: threading.Event | None = None) -> None:
+def run_scheduler(
+    db: Database, queue: Queue, settings: Settings, stop: threading.Event | None = None
+) -> None:
     """Tick every ``settings.scheduler_tick`` seconds until ``stop`` is set."""
     stop = stop or threading.Event()
     register_sources(db, settings)

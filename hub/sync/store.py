@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.models import Record, RecordError
+from hub.models import Area, Record, RecordError
 from hub.models.base import utcnow
 from hub.sync.connector import InvalidRecord, RecordIn
 
@@ -33,20 +33,21 @@ class PageOutcome:
 class PageStore:
     """Stores pages of one source during one run.
 
-    ``known_areas`` and ``known_kinds`` are checked before anything is written, so a record with
-    an unknown area code is an error of its own and never a failed transaction.
+    Area codes and kinds are checked before anything is written, so a record with an unknown
+    area code is an error of its own and never a failed transaction.
     """
 
     source_id: int
     run_id: int
     normalize: Callable[[Mapping[str, Any]], RecordIn]
-    known_areas: frozenset[str]
     known_kinds: frozenset[str]
     full: bool = False
+    known_areas: set[str] = field(default_factory=set)
 
     def store(self, session: Session, payloads: list[Any]) -> PageOutcome:
         outcome = PageOutcome()
-        incoming = self._normalized(payloads, outcome)
+        records = self._normalized(payloads, outcome)
+        incoming = self._in_known_areas(session, records, outcome)
         existing = self._existing(session, list(incoming))
         now = utcnow()
         inserts, updates, seen = [], [], []
@@ -70,6 +71,21 @@ class PageStore:
             session.execute(insert(RecordError), outcome.errors)
         outcome.created, outcome.updated, outcome.unchanged = len(inserts), len(updates), len(seen)
         return outcome
+
+    def _in_known_areas(
+        self, session: Session, records: dict[str, tuple], outcome: PageOutcome
+    ) -> dict[str, tuple]:
+        codes = {r.area_code for r, _, _ in records.values() if r.area_code} - self.known_areas
+        if codes:
+            self.known_areas.update(session.scalars(select(Area.code).where(Area.code.in_(codes))))
+        kept = {}
+        for external_id, (record, payload, digest) in records.items():
+            if record.area_code is None or record.area_code in self.known_areas:
+                kept[external_id] = (record, payload, digest)
+            else:
+                error = InvalidRecord(f"unknown area code {record.area_code!r}")
+                self._error(outcome, payload, error)
+        return kept
 
     def _normalized(self, payloads: list[Any], outcome: PageOutcome) -> dict[str, tuple]:
         """Normalize and check each payload; of repeated ids keep the latest version."""
@@ -95,8 +111,6 @@ class PageStore:
             raise InvalidRecord("record has no external id")
         if record.kind not in self.known_kinds:
             raise InvalidRecord(f"unknown record kind {record.kind!r}")
-        if record.area_code is not None and record.area_code not in self.known_areas:
-            raise InvalidRecord(f"unknown area code {record.area_code!r}")
         return record
 
     def _error(self, outcome: PageOutcome, payload: Any, error: Exception) -> None:
@@ -158,7 +172,7 @@ def content_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _is_older(record: RecordIn, other: RecordIn) -> bool:
+def _is_older(record: RecordIn, other: Any) -> bool:
     return (
         record.updated_at is not None
         and other.updated_at is not None
@@ -168,9 +182,8 @@ def _is_older(record: RecordIn, other: RecordIn) -> bool:
 
 def _is_unchanged(row: Any, record: RecordIn, digest: str) -> bool:
     """Same content, or an out-of-order copy older than what is stored."""
-    if row.updated_at is not None and record.updated_at is not None:
-        if record.updated_at < row.updated_at:
-            return True
+    if _is_older(record, row):
+        return True
     return row.content_hash == digest and (row.deleted_at is not None) == record.deleted
 
 

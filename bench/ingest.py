@@ -1,0 +1,245 @@
+"""Ingest benchmark: sync N complaints from the Qlue simulator over HTTP into the database.
+
+    .venv/bin/python bench/ingest.py                 # N = 200,000 on SQLite and PostgreSQL
+    .venv/bin/python bench/ingest.py -n 20000 --db sqlite
+
+For each database it prints, measured in the same run:
+- the full sync: records per second, and the ratio to a baseline that inserts the same rows,
+  already fetched and normalized, with one bulk INSERT (target: 0.5 or more);
+- an incremental sync with nothing changed: its time and HTTP requests (target: under 100 ms);
+- the sync's peak memory (RSS) at N and at N/10, and their ratio (target: flat, close to 1).
+
+The simulator runs in a child process; each measurement runs in a fresh child of its own, so
+peak memory is the sync's alone. PostgreSQL is read from SIMPUL_BENCH_POSTGRES_URL (default: the
+local server's ``test`` database, in which a scratch database is created and dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from hub.app import create_app, state
+from hub.areas import import_areas
+from hub.config import Settings
+from hub.context import Hub
+from hub.models import Base, Record
+from hub.models.base import utcnow
+from hub.plugins import PluginRegistry
+from hub.simulators import RunningServer
+from hub.sources import SourceSettings
+from hub.sync.scheduler import register_sources
+from hub.sync.store import PageStore
+
+POSTGRES = os.environ.get(
+    "SIMPUL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SOURCE = "qlue-bench"
+
+
+def installed_hub() -> Hub:
+    registry = PluginRegistry(strict=True)
+    registry.load_entry_points()
+    return Hub(Settings(), registry)
+
+
+def serve_simulator(size: int) -> None:
+    """Child process: serve the Qlue simulator with ``size`` reports until stdin closes."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    simulator = installed_hub().simulators["qlue"]
+    with RunningServer(simulator.create_app(size=size, seed=11)) as server:
+        print(json.dumps({"url": server.url, "env": simulator.environment}), flush=True)
+        sys.stdin.read()
+
+
+def fresh_database(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        path = folder / f"bench-{uuid.uuid4().hex[:6]}.db"
+        return f"sqlite:///{path}"
+    name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {parsed.database} WITH (FORCE)"))
+    admin.dispose()
+
+
+def prepared_app(database_url: str, simulator_url: str):
+    source = SourceSettings(
+        SOURCE,
+        "qlue",
+        settings={"url": simulator_url, "api_key_env": "SIMPUL_QLUE_API_KEY", "page_size": 1000},
+    )
+    app = create_app(
+        Settings(
+            database_url=database_url, sources=(source,), strict_plugins=True, secret_key="bench"
+        )
+    )
+    hub = state(app)
+    Base.metadata.create_all(hub.db.engine)
+    import_areas(hub.db)
+    register_sources(hub.db, hub.settings)
+    return app
+
+
+def measure_sync(database_url: str, simulator_url: str) -> dict:
+    """Child process: a full sync then a no-change sync; peak RSS of this process."""
+    hub = state(prepared_app(database_url, simulator_url))
+    started = time.perf_counter()
+    full = hub.engine().run(SOURCE)
+    full_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = hub.engine().run(SOURCE)
+    again_seconds = time.perf_counter() - started
+    assert full.status == again.status == "succeeded", (full.error, again.error)
+    return {
+        "records": full.created,
+        "sync_seconds": full_seconds,
+        "noop_seconds": again_seconds,
+        "noop_requests": again.requests,
+        "noop_created": again.created,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_baseline(database_url: str, simulator_url: str) -> dict:
+    """Child process: fetch and normalize everything first, then time one bulk INSERT."""
+    hub = state(prepared_app(database_url, simulator_url))
+    source_type = hub.hub.source_type("qlue")
+    settings = source_type.validate(SOURCE, hub.settings.source(SOURCE).settings)
+    connector = source_type.connect(settings)
+    store = PageStore(1, 0, source_type.normalize, frozenset({"complaint"}))
+    rows, cursor, now = [], None, utcnow()
+    while True:
+        page = connector.fetch_page(cursor)
+        for payload in page.records:
+            record = source_type.normalize(payload)
+            rows.append(
+                {
+                    **store._values(record, payload, "0" * 64, now),
+                    "first_seen_at": now,
+                    "last_seen_run_id": None,
+                }
+            )
+        cursor = page.next_cursor
+        if not page.has_more:
+            break
+    connector.close()
+    started = time.perf_counter()
+    with hub.db.session() as session:
+        session.execute(insert(Record), rows)
+    return {"records": len(rows), "insert_seconds": time.perf_counter() - started}
+
+
+def in_child(function: str, *args: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", function, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def start_simulator(size: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", "serve", str(size)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    started = json.loads(process.stdout.readline())
+    os.environ.update(started["env"])
+    return process, started["url"]
+
+
+def bench(kind: str, size: int, folder: Path) -> None:
+    print(f"\n== {kind}, N = {size:,}")
+    for n in (size, max(size // 10, 1000)):
+        simulator, url = start_simulator(n)
+        try:
+            database = fresh_database(kind, folder)
+            try:
+                sync = in_child("sync", database, url)
+            finally:
+                drop_database(database)
+            if n == size:
+                database = fresh_database(kind, folder)
+                try:
+                    baseline = in_child("baseline", database, url)
+                finally:
+                    drop_database(database)
+                full = sync
+            else:
+                small = sync
+        finally:
+            simulator.stdin.close()
+            simulator.wait()
+    sync_rate = full["records"] / full["sync_seconds"]
+    bulk_rate = baseline["records"] / baseline["insert_seconds"]
+    print(
+        f"full sync over HTTP : {full['records']:>9,} records in {full['sync_seconds']:7.2f} s"
+        f" = {sync_rate:>9,.0f} records/s"
+    )
+    print(
+        f"bulk INSERT baseline: {baseline['records']:>9,} records in "
+        f"{baseline['insert_seconds']:7.2f} s = {bulk_rate:>9,.0f} records/s"
+    )
+    print(f"ratio sync/baseline : {sync_rate / bulk_rate:.2f}   (target >= 0.50)")
+    print(
+        f"no-change sync      : {full['noop_seconds'] * 1000:.1f} ms, "
+        f"{full['noop_requests']} HTTP request(s), {full['noop_created']} created"
+        "   (target < 100 ms)"
+    )
+    print(
+        f"peak RSS            : {full['peak_rss_mb']:.0f} MB at N = {full['records']:,}, "
+        f"{small['peak_rss_mb']:.0f} MB at N = {small['records']:,}, "
+        f"ratio {full['peak_rss_mb'] / small['peak_rss_mb']:.2f}   (target: close to 1)"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        function, args = sys.argv[2], sys.argv[3:]
+        if function == "serve":
+            serve_simulator(int(args[0]))
+            return
+        measure = {"sync": measure_sync, "baseline": measure_baseline}[function]
+        print(json.dumps(measure(*args)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=200_000, help="complaints (default 200,000)")
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--folder", default="instance/bench", help="where SQLite files go")
+    options = parser.parse_args()
+    folder = Path(options.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in ("sqlite", "postgresql") if options.db == "both" else (options.db,):
+        bench(kind, options.n, folder)
+
+
+if __name__ == "__main__":
+    main()
