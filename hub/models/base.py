@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
@@ -42,6 +43,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Hundredths(TypeDecorator[Decimal]):
+    """An exact decimal with two places (money in Rupiah), stored as a whole number of
+    hundredths so that SQLite and PostgreSQL both add it up exactly. Floats are refused."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"expected a Decimal, got {type(value).__name__}")
+        hundredths = Decimal(value) * 100
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError(f"{value} has more than two decimal places")
+        return int(hundredths)
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(int(value)).scaleb(-2)
 
 
 class Base(DeclarativeBase):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -16,11 +17,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import Base, BigId, Json, UTCDateTime, utcnow
+from hub.models.base import Base, BigId, Hundredths, Json, UTCDateTime, utcnow
 
 
 class Record(Base):
-    """One normalized record; its identity is (source, external id)."""
+    """One normalized record; its identity is (source, external id).
+
+    ``category``, ``status`` and ``area_code`` are what the portal filters and groups by;
+    ``amount`` is an exact quantity (money in Rupiah, openings) that SQL can add up; anything
+    else a kind needs lives in ``attributes``, and ``payload`` keeps the source's own words.
+    """
 
     __tablename__ = "records"
     __table_args__ = (
@@ -40,6 +46,7 @@ class Record(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    amount: Mapped[Decimal | None] = mapped_column(Hundredths)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attributes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)

@@ -11,6 +11,7 @@ import json
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import Any, Protocol
@@ -52,6 +53,7 @@ class RecordIn:
     area_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    amount: Decimal | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     attributes: dict[str, Any] = field(default_factory=dict)

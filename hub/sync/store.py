@@ -155,6 +155,7 @@ class PageStore:
             "title": record.title,
             "latitude": record.latitude,
             "longitude": record.longitude,
+            "amount": record.amount,
             "created_at": record.created_at,
             "updated_at": record.updated_at,
             "attributes": record.attributes,

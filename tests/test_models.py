@@ -1,0 +1,67 @@
+"""Column types that must behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
+
+from hub.db import Database
+from hub.models import Record, Source
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    with database.session() as session:
+        session.add(Source(name="finance", type="finance"))
+    yield database
+    database.dispose()
+
+
+def record(external_id: str, **values) -> Record:
+    return Record(
+        source_id=1, external_id=external_id, kind="budget_line", content_hash="x", **values
+    )
+
+
+def test_amounts_are_exact_decimals_and_add_up_to_the_rupiah(db):
+    amounts = [Decimal("80123456789012.35"), Decimal("0.10"), Decimal("0.20"), 7]
+    with db.session() as session:
+        session.add_all(record(f"line-{i}", amount=a) for i, a in enumerate(amounts))
+
+    with db.session() as session:
+        total = session.scalar(select(func.sum(Record.amount)))
+        stored = session.scalar(select(Record.amount).filter_by(external_id="line-1"))
+
+    assert total == Decimal("80123456789019.65")
+    assert isinstance(total, Decimal)
+    assert stored == Decimal("0.10")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(0.1, "expected a Decimal, got float"), (Decimal("1.005"), "more than two decimal")],
+)
+def test_floats_and_fractions_of_a_sen_are_refused(db, value, message):
+    with pytest.raises(StatementError, match=message), db.session() as session:
+        session.add(record("bad", amount=value))
+        session.flush()
+
+
+def test_timestamps_come_back_aware_in_utc_and_naive_ones_are_refused(db):
+    wib = timezone(timedelta(hours=7))
+    with db.session() as session:
+        session.add(record("t", created_at=datetime(2026, 11, 23, 9, 0, tzinfo=wib)))
+
+    with db.session() as session:
+        created = session.scalar(select(Record.created_at))
+    assert created == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    assert created.utcoffset() == timedelta(0)
+
+    with pytest.raises(StatementError, match="naive datetime"), db.session() as session:
+        session.add(record("naive", created_at=datetime(2026, 11, 23, 9, 0)))
+        session.flush()
