@@ -1,0 +1,42 @@
+"""Creating portal users, with every rule checked before anything is stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.models import ROLES, Area, User
+
+MIN_PASSWORD_LENGTH = 8
+AREA_ROLES = ("ward_staff",)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str | None = None,
+    full_name: str = "",
+) -> User:
+    """Add a user to ``session``; raise ``ValueError`` naming the first rule it breaks."""
+    username = username.strip()
+    area_code = area_code or None
+    if not username:
+        raise ValueError("username must not be empty")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if area_code is None and role in AREA_ROLES:
+        raise ValueError(f"a {role} user needs an area code (their kelurahan or kecamatan)")
+    if area_code is not None and session.get(Area, area_code) is None:
+        raise ValueError(f"area code {area_code!r} is not in the areas table")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValueError(f"username {username!r} is already taken")
+    user = User(username=username, full_name=full_name, role=role, area_code=area_code)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,49 @@
+"""The sign-in and sign-out pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from hub.app import state
+from hub.auth.forms import LoginForm
+from hub.auth.throttle import attempt_login
+
+blueprint = Blueprint("auth", __name__)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(_next_page())
+    form = LoginForm()
+    refusal = ""
+    if form.validate_on_submit():
+        hub = state()
+        with hub.db.session() as session:
+            attempt = attempt_login(session, form.username.data, form.password.data, hub.settings)
+        if attempt.user is not None:
+            login_user(attempt.user)
+            return redirect(_next_page())
+        refusal = attempt.refusal
+    return render_template("auth/login.html", form=form, refusal=refusal)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(gettext("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _next_page() -> str:
+    """The ``next`` page Flask-Login asked for, if it is a path on this site."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in target:
+        return target
+    return url_for("complaints.index")

@@ -1,0 +1,90 @@
+"""The complaint pages: a filtered list and one complaint's detail."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from hub.app import state
+from hub.auth import OPERATORS, has_role
+from hub.complaints import KIND
+from hub.kinds import RecordKind
+from hub.models import Record
+from hub.portal.complaint_filters import parse_filters
+from hub.portal.complaint_queries import (
+    complaint_rows,
+    filter_options,
+    newest_first,
+    visible_complaints,
+)
+from hub.portal.sources import health_of_all
+from hub.sync.health import source_health
+
+PAGE_SIZE = 50
+
+blueprint = Blueprint("complaints", __name__)
+
+
+def complaint_kind() -> RecordKind:
+    return state().hub.record_kinds[KIND]
+
+
+@blueprint.get("/")
+@login_required
+def home() -> Response:
+    return redirect(url_for("complaints.index"))
+
+
+@blueprint.get("/complaints")
+@login_required
+def index() -> str:
+    kind = complaint_kind()
+    visible = visible_complaints(current_user)
+    with state().db.read_session() as session:
+        options = filter_options(session, visible, kind, request.args.get("kecamatan", ""))
+        filters, errors = parse_filters(request.args, options)
+        where = visible + filters.clauses()
+        total = session.scalar(select(func.count()).select_from(Record).where(*where))
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        filters = replace(filters, page=min(filters.page, pages))
+        rows = session.execute(
+            newest_first(complaint_rows().where(*where))
+            .offset((filters.page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+        sources = health_of_all(session)
+    return render_template(
+        "complaints/index.html",
+        kind=kind,
+        rows=rows,
+        total=total,
+        pages=pages,
+        filters=filters,
+        options=options,
+        errors=errors,
+        sources=sources,
+    )
+
+
+@blueprint.get("/complaints/<int:record_id>")
+@login_required
+def detail(record_id: int) -> str:
+    with state().db.read_session() as session:
+        row = session.execute(
+            complaint_rows().where(Record.id == record_id, *visible_complaints(current_user))
+        ).first()
+        if row is None:
+            abort(404)
+        health = source_health(session, row.Record.source_id)
+    return render_template(
+        "complaints/detail.html",
+        kind=complaint_kind(),
+        row=row,
+        health=health,
+        show_payload=has_role(*OPERATORS),
+    )

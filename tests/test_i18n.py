@@ -1,0 +1,125 @@
+"""Translations: every message has Indonesian, the compiled catalog is current, pages switch."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+
+from hub.app import state
+from hub.auth import create_user
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "hub" / "translations"
+CATALOG = TRANSLATIONS / "id" / "LC_MESSAGES" / "messages"
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+
+
+def extracted_ids() -> set[str | tuple[str, ...]]:
+    """Every msgid in the hub, extracted as ``pybabel extract`` does with babel.cfg."""
+    config = TRANSLATIONS / "babel.cfg"
+    with config.open() as handle:
+        methods, options = parse_mapping_cfg(handle, filename=str(config))
+    return {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), methods, options, keywords=KEYWORDS
+        )
+    }
+
+
+def indonesian() -> Catalog:
+    with CATALOG.with_suffix(".po").open("rb") as handle:
+        return read_po(handle, locale="id")
+
+
+def translations(catalog: Catalog) -> dict:
+    """msgid to msgstr; plural forms as tuples, whichever way the catalog was read."""
+    return {_tuple(message.id): _tuple(message.string) for message in catalog if message.id}
+
+
+def _tuple(value: str | list | tuple) -> str | tuple:
+    return value if isinstance(value, str) else tuple(value)
+
+
+def translated(message: Message | None) -> bool:
+    if message is None or message.fuzzy:
+        return False
+    return all((message.string,) if isinstance(message.string, str) else message.string)
+
+
+def test_every_message_has_an_indonesian_translation() -> None:
+    catalog = indonesian()
+    ids = extracted_ids()
+
+    untranslated = sorted(
+        str(message_id) for message_id in ids if not translated(catalog.get(message_id))
+    )
+
+    assert len(ids) > 50
+    assert untranslated == [], "run pybabel extract/update (see hub/translations/babel.cfg)"
+    assert [(message.id, errors) for message, errors in catalog.check()] == []
+
+
+def test_the_compiled_catalog_matches_the_po_file() -> None:
+    compiled = BytesIO()
+    write_mo(compiled, indonesian())
+    compiled.seek(0)
+    with CATALOG.with_suffix(".mo").open("rb") as handle:
+        committed = read_mo(handle)
+
+    expected = read_mo(compiled)
+    assert translations(committed) == translations(expected), "run pybabel compile"
+    assert committed.plural_forms == expected.plural_forms
+
+
+@pytest.fixture
+def app(make_app, sqlite_url) -> Flask:
+    app = make_app(sqlite_url)
+    with state(app).db.session() as session:
+        create_user(session, username="lurah", password="kata sandi", role="admin")
+    return app
+
+
+def test_pages_are_in_indonesian_by_default(app: Flask) -> None:
+    page = app.test_client().get("/login").get_data(as_text=True)
+
+    assert '<html lang="id">' in page
+    assert "<h1>Masuk</h1>" in page and "Kata sandi" in page
+    assert '<a class="language" href="/login?lang=en" hreflang="en" lang="en">English</a>' in page
+
+
+def test_english_is_chosen_with_lang_and_remembered(app: Flask) -> None:
+    client = app.test_client()
+
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    still_english = client.get("/login").get_data(as_text=True)
+    ignored = client.get("/login?lang=fr").get_data(as_text=True)
+    back = client.get("/login?lang=id").get_data(as_text=True)
+
+    assert '<html lang="en">' in english and "<h1>Sign in</h1>" in english
+    assert "Password" in english and "Bahasa Indonesia</a>" in english
+    assert "<h1>Sign in</h1>" in still_english and "<h1>Sign in</h1>" in ignored
+    assert "<h1>Masuk</h1>" in back
+
+
+def test_complaint_statuses_and_times_are_in_indonesian(app: Flask) -> None:
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").text)
+    client.post(
+        "/login", data={"username": "lurah", "password": "kata sandi", "csrf_token": token[1]}
+    )
+
+    page = client.get("/complaints").get_data(as_text=True)
+
+    for label in ["Pengaduan", "Menunggu", "Diproses", "Selesai", "Kecamatan", "Kelurahan"]:
+        assert label in page
+    assert "Waktu ditampilkan dalam Waktu Indonesia Barat." in page
