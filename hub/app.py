@@ -67,6 +67,7 @@ def create_app(
     app.config["SECRET_KEY"] = settings.secret_key or _ephemeral_secret()
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["BABEL_DEFAULT_LOCALE"] = settings.language
+    app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone
 
     plugins = PluginRegistry(strict=settings.strict_plugins, disabled=settings.disabled_plugins)
     for name, module in BUILTIN_PLUGINS.items():

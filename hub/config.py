@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hub.sources import ConfigError, SourceSettings
 
@@ -31,6 +32,7 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     queue_name: str = "simpul"
     language: str = "id"
+    timezone: str = "Asia/Jakarta"
     strict_plugins: bool = False
     disabled_plugins: tuple[str, ...] = ()
     instance_path: str = "instance"
@@ -97,6 +99,14 @@ def _hub_values(path: Path, table: Mapping[str, Any], environ: Mapping[str, str]
     language = values.get("language", "id")
     if language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    zone = values.get("timezone", "Asia/Jakarta")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"timezone {zone!r} is unknown: use a name such as Asia/Jakarta (WIB), "
+            "Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+        ) from None
     return values
 
 

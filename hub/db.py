@@ -19,6 +19,8 @@ class Database:
         self.url = make_url(url)
         self.engine = _create_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = _create_engine(url, for_reading=True) if self.is_sqlite else self.engine
+        self.readers = sessionmaker(reader, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -26,15 +28,26 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on error."""
+        """A session committed on success and rolled back on error.
+
+        On SQLite it takes the write lock at once, so concurrent writers wait their turn
+        instead of failing when a read turns into a write.
+        """
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading only (the portal's pages); never committed."""
+        with self.readers() as session:
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.readers.kw["bind"].dispose()
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str, for_reading: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -42,7 +55,7 @@ def _create_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "begin", _sqlite_begin_deferred if for_reading else _sqlite_begin)
     return engine
 
 
@@ -58,3 +71,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -57,6 +57,7 @@ def test_sources_are_read_with_their_schedule(tmp_path):
         ("[hubb]\n", {}, "unknown table [hubb]"),
         ("[hub]\nscheduler_tick = 'soon'\n", {}, "scheduler_tick must be float"),
         ("", {"SIMPUL_LANGUAGE": "fr"}, "language must be one of id, en"),
+        ("[hub]\ntimezone = 'Manado'\n", {}, "timezone 'Manado' is unknown"),
         ("[sources.a]\nurl = 'x'\n", {}, "source 'a' has no type"),
         ("[sources.a]\ntype = 'qlue'\ninterval = 0\n", {}, "interval must be at least 1"),
     ],
