@@ -76,6 +76,9 @@ def create_app(
     for name, plugin in (extra_plugins or {}).items():
         plugins.register(plugin, name)
     hub = Hub(settings, plugins)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        [str(Path(app.root_path) / "translations"), *plugins.translation_directories()]
+    )
     app.extensions["simpul"] = HubState(hub, Database(settings.database_url))
 
     from hub.portal import init_portal

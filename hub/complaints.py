@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.hookspecs import hookimpl
 from hub.kinds import RecordKind, Status
+from hub.menu import MenuItem
 
 KIND = "complaint"
 OPEN, IN_PROGRESS, RESOLVED, CLOSED = "open", "in_progress", "resolved", "closed"
@@ -28,3 +29,11 @@ COMPLAINT = RecordKind(
 @hookimpl
 def register_record_kinds() -> list[RecordKind]:
     return [COMPLAINT]
+
+
+@hookimpl
+def register_menu_items() -> list[MenuItem]:
+    return [
+        MenuItem(_l("Complaints"), "complaints.index", order=10),
+        MenuItem(_l("Data sources"), "sources.index", order=90),
+    ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hub.areas import BUNDLED_AREAS, AreaDirectory
 from hub.kinds import RecordKind
+from hub.menu import MenuItem
 from hub.plugins import PluginRegistry
 from hub.simulators import Simulator
 from hub.sources import ConfigError, SourceType
@@ -40,6 +41,11 @@ class Hub:
     @cached_property
     def simulators(self) -> dict[str, Simulator]:
         return self._unique("register_simulators", Simulator)
+
+    @cached_property
+    def menu_items(self) -> list[MenuItem]:
+        collected = self.plugins.collect("register_menu_items", MenuItem, hub=self)
+        return sorted((item for _, item in collected), key=lambda item: item.order)
 
     def source_type(self, name: str) -> SourceType:
         try:

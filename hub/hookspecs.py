@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from hub.context import Hub
     from hub.kinds import RecordKind
+    from hub.menu import MenuItem
     from hub.simulators import Simulator
     from hub.sources import SourceType
 
@@ -60,6 +61,11 @@ def register_blueprints(hub: Hub) -> list[Blueprint]:
     Each blueprint is registered on the portal as it is; use ``url_prefix`` to keep the plugin's
     pages under its own path.
     """
+
+
+@hookspec
+def register_menu_items(hub: Hub) -> list[MenuItem]:
+    """Links to the plugin's pages in the portal's main menu, each limited to some roles."""
 
 
 @hookspec

@@ -9,9 +9,11 @@ boundary. With ``strict`` set (as in tests) any plugin error raises :class:`Plug
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -87,6 +89,18 @@ class PluginRegistry:
             return
         info.hooks = sorted(hook.name for hook in self.manager.get_hookcallers(module) or ())
         self.plugins[name] = info
+
+    def translation_directories(self) -> list[str]:
+        """The ``translations`` folder beside each plugin's module, where there is one."""
+        folders = set()
+        for _name, plugin in self.manager.list_name_plugin():
+            module = (
+                plugin if isinstance(plugin, ModuleType) else sys.modules[type(plugin).__module__]
+            )
+            folder = Path(module.__file__ or ".").parent / "translations"
+            if module.__file__ and folder.is_dir():
+                folders.add(str(folder))
+        return sorted(folders)
 
     def collect(self, hook_name: str, expected: type[T], **kwargs: Any) -> list[tuple[str, T]]:
         """Call one hook on every plugin, each in its own error boundary.

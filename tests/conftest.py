@@ -13,6 +13,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import PASSWORD, PASSWORD_HASH, csrf_token
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,7 +23,7 @@ from hub.app import create_app, state
 from hub.areas import import_areas
 from hub.config import Settings
 from hub.context import Hub
-from hub.models import Base
+from hub.models import Base, User
 from hub.plugins import PluginRegistry
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
@@ -209,3 +212,33 @@ def serve_simulator(installed_hub: Hub, monkeypatch: pytest.MonkeyPatch):
     yield serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def make_user():
+    """Add a user whose password is PASSWORD (hashed once per test session, to stay fast)."""
+
+    def make(app: Flask, username: str, role: str, area_code: str | None = None, **values):
+        with state(app).db.session() as session:
+            session.add(
+                User(
+                    username=username,
+                    role=role,
+                    area_code=area_code,
+                    password_hash=PASSWORD_HASH,
+                    **values,
+                )
+            )
+
+    return make
+
+
+@pytest.fixture
+def sign_in():
+    """Sign ``client`` in as ``username`` through the login form."""
+
+    def sign(client: FlaskClient, username: str, password: str = PASSWORD):
+        data = {"username": username, "password": password, "csrf_token": csrf_token(client)}
+        return client.post("/login", data=data)
+
+    return sign

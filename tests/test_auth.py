@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import PASSWORD, csrf_token
 from sqlalchemy import select
 
 from hub.app import state
@@ -15,13 +16,7 @@ from hub.auth import create_user
 from hub.models import User
 from hub.models.base import utcnow
 
-PASSWORD = "correct horse"
 SETU = "31.75.10.1005"
-
-
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD, path: str = "/login"):

@@ -14,6 +14,7 @@ from hub import hookspecs
 from hub.api import (
     ConfigField,
     InvalidRecord,
+    MenuItem,
     Page,
     RecordIn,
     RecordKind,
@@ -24,6 +25,7 @@ from hub.api import (
     hookimpl,
 )
 from hub.app import create_app, state
+from hub.areas import import_areas
 from hub.models import RecordError
 from hub.sources import SourceSettings
 from hub.sync.scheduler import register_sources
@@ -97,6 +99,10 @@ class GaugePlugin:
         return [blueprint]
 
     @hookimpl
+    def register_menu_items(self):
+        return [MenuItem("Flood gauges", "gauges.gauges_index", roles=("operator",), order=50)]
+
+    @hookimpl
     def register_commands(self, hub):
         return [gauges_command]
 
@@ -114,6 +120,7 @@ def app(make_settings, database_url):
             ),
             extra_plugins={"gauges": GaugePlugin()},
         )
+        import_areas(state(app).db)
         register_sources(state(app).db, state(app).settings)
         return app
 
@@ -166,6 +173,22 @@ def test_register_blueprints_serves_the_plugin_pages(app):
 
     assert response.status_code == 200
     assert response.text == "water levels"
+
+
+def test_register_menu_items_shows_a_link_to_the_roles_named(app, make_user, sign_in):
+    hub_app = app()
+    make_user(hub_app, "operator1", "operator")
+    make_user(hub_app, "lurah1", "ward_staff", area_code="31.75.10.1005")
+    client = hub_app.test_client()
+
+    sign_in(client, "operator1")
+    menu = client.get("/complaints").text.split('class="menu"')[1].split("</nav>")[0]
+    assert [link in menu for link in ("Flood gauges", "/gauges/")] == [True, True]
+    assert menu.index("/complaints") < menu.index("/gauges/") < menu.index("/sources")
+
+    staff = hub_app.test_client()
+    sign_in(staff, "lurah1")
+    assert "/gauges/" not in staff.get("/complaints").text
 
 
 def test_register_commands_adds_to_the_command_line(app):

@@ -10,21 +10,14 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import PASSWORD, PASSWORD_HASH, csrf_token
 from rq import Queue
-from werkzeug.security import generate_password_hash
 
 from hub.app import state
 from hub.models import Record, RecordError, Source, SyncRun, User
 
-PASSWORD = "correct horse"
-HASH = generate_password_hash(PASSWORD)
 SETU, MUNJUL, PISANGAN_BARU = "31.75.10.1005", "31.75.10.1004", "31.75.01.1001"
 CIPAYUNG = "31.75.10"
-
-
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
@@ -60,7 +53,7 @@ def add_users(app: Flask) -> None:
     ]
     with state(app).db.session() as session:
         session.add_all(
-            User(username=name, role=role, area_code=area, password_hash=HASH)
+            User(username=name, role=role, area_code=area, password_hash=PASSWORD_HASH)
             for name, role, area in users
         )
 
@@ -460,7 +453,7 @@ def test_plugins_json_lists_every_plugin_without_sign_in(small_city: Flask) -> N
         "module": "hub.complaints",
         "version": "",
         "state": "loaded",
-        "hooks": ["register_record_kinds"],
+        "hooks": ["register_menu_items", "register_record_kinds"],
         "last_error": None,
     }
     expected = [info.as_dict() for info in state(small_city).hub.plugins.plugins.values()]

@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from hub.app import state
 from hub.auth import init_auth
 from hub.portal import complaints, meta, sources
 from hub.portal.errors import init_errors
@@ -19,3 +20,4 @@ def init_portal(app: Flask) -> None:
     init_errors(app)
     for blueprint in (complaints.blueprint, sources.blueprint, meta.blueprint):
         app.register_blueprint(blueprint)
+    app.context_processor(lambda: {"menu_items": lambda: state(app).hub.menu_items})

@@ -1,7 +1,8 @@
 """The sync engine: one run of one source, page by page.
 
 Each page is stored in one transaction together with the cursor that follows it and the run's
-counters, so a run that stops anywhere resumes from the last stored page. The run row is a fence:
+counters, so a run that stops anywhere resumes from the last stored page. The next page is
+fetched while the current one is being stored. The run row is a fence:
 a page commits only while its run is still ``running``, so a run the reaper gave up on can never
 write again.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,12 +112,15 @@ class SyncEngine:
             full=run.full,
         )
         cursor = None if run.full else source.cursor
-        while True:
-            page = self._fetch(connector, cursor, run)
-            self._commit_page(source, run, store, page)
-            cursor = page.next_cursor
-            if not page.has_more:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as prefetch:
+            upcoming = prefetch.submit(self._fetch, connector, cursor, run)
+            while True:
+                page = upcoming.result()
+                if page.has_more:
+                    upcoming = prefetch.submit(self._fetch, connector, page.next_cursor, run)
+                self._commit_page(source, run, store, page)
+                if not page.has_more:
+                    break
         if run.full:
             self._sweep_deleted(source, run)
 
