@@ -18,26 +18,34 @@ from hub.app import state
 from hub.auth import create_user
 
 ROOT = Path(__file__).resolve().parents[1]
-TRANSLATIONS = ROOT / "hub" / "translations"
-CATALOG = TRANSLATIONS / "id" / "LC_MESSAGES" / "messages"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+CATALOGS = sorted(
+    [ROOT / "hub" / "translations", *ROOT.glob("plugins/*/*/translations")],
+    key=lambda folder: str(folder.relative_to(ROOT)),
+)
+"""Every message catalog: the hub's, and one beside each plugin package that has its own."""
 
 
-def extracted_ids() -> set[str | tuple[str, ...]]:
-    """Every msgid in the hub, extracted as ``pybabel extract`` does with babel.cfg."""
-    config = TRANSLATIONS / "babel.cfg"
+def catalog_id(folder: Path) -> str:
+    return str(folder.parent.relative_to(ROOT))
+
+
+def extracted_ids(folder: Path) -> set[str | tuple[str, ...]]:
+    """Every msgid of the package beside ``folder``, as ``pybabel extract`` finds them with the
+    folder's babel.cfg (whose paths are relative to that package)."""
+    config = folder / "babel.cfg"
     with config.open() as handle:
         methods, options = parse_mapping_cfg(handle, filename=str(config))
     return {
         message
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), methods, options, keywords=KEYWORDS
+            str(folder.parent), methods, options, keywords=KEYWORDS
         )
     }
 
 
-def indonesian() -> Catalog:
-    with CATALOG.with_suffix(".po").open("rb") as handle:
+def indonesian(folder: Path) -> Catalog:
+    with (folder / "id" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle, locale="id")
 
 
@@ -56,24 +64,26 @@ def translated(message: Message | None) -> bool:
     return all((message.string,) if isinstance(message.string, str) else message.string)
 
 
-def test_every_message_has_an_indonesian_translation() -> None:
-    catalog = indonesian()
-    ids = extracted_ids()
+@pytest.mark.parametrize("folder", CATALOGS, ids=catalog_id)
+def test_every_message_has_an_indonesian_translation(folder: Path) -> None:
+    catalog = indonesian(folder)
+    ids = extracted_ids(folder)
 
     untranslated = sorted(
         str(message_id) for message_id in ids if not translated(catalog.get(message_id))
     )
 
-    assert len(ids) > 50
-    assert untranslated == [], "run pybabel extract/update (see hub/translations/babel.cfg)"
+    assert ids
+    assert untranslated == [], f"run pybabel extract/update (see {folder / 'babel.cfg'})"
     assert [(message.id, errors) for message, errors in catalog.check()] == []
 
 
-def test_the_compiled_catalog_matches_the_po_file() -> None:
+@pytest.mark.parametrize("folder", CATALOGS, ids=catalog_id)
+def test_the_compiled_catalog_matches_the_po_file(folder: Path) -> None:
     compiled = BytesIO()
-    write_mo(compiled, indonesian())
+    write_mo(compiled, indonesian(folder))
     compiled.seek(0)
-    with CATALOG.with_suffix(".mo").open("rb") as handle:
+    with (folder / "id" / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
         committed = read_mo(handle)
 
     expected = read_mo(compiled)
