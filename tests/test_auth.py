@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, csrf_token
 from sqlalchemy import select
 
 from hub.app import state
 from hub.auth import create_user
 from hub.models import User
 from hub.models.base import utcnow
+from hub.testing import PASSWORD, csrf_token
 
 SETU = "31.75.10.1005"
 

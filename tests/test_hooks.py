@@ -24,11 +24,9 @@ from hub.api import (
     Status,
     hookimpl,
 )
-from hub.app import create_app, state
-from hub.areas import import_areas
+from hub.app import state
 from hub.models import RecordError
 from hub.sources import SourceSettings
-from hub.sync.scheduler import register_sources
 
 PAGES: list[list[dict]] = []
 
@@ -112,17 +110,10 @@ class GaugePlugin:
 
 
 @pytest.fixture
-def app(make_settings, database_url):
+def app(make_app, database_url):
     def make(**settings):
-        app = create_app(
-            make_settings(
-                database_url, sources=(SourceSettings("river", "gauge", settings=settings),)
-            ),
-            extra_plugins={"gauges": GaugePlugin()},
-        )
-        import_areas(state(app).db)
-        register_sources(state(app).db, state(app).settings)
-        return app
+        source = SourceSettings("river", "gauge", settings=settings)
+        return make_app(database_url, plugins={"gauges": GaugePlugin()}, sources=(source,))
 
     return make
 

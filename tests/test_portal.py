@@ -10,11 +10,11 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, PASSWORD_HASH, csrf_token
 from rq import Queue
 
 from hub.app import state
 from hub.models import Record, RecordError, Source, SyncRun, User
+from hub.testing import PASSWORD, PASSWORD_HASH, csrf_token
 
 SETU, MUNJUL, PISANGAN_BARU = "31.75.10.1005", "31.75.10.1004", "31.75.01.1001"
 CIPAYUNG = "31.75.10"

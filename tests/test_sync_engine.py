@@ -12,7 +12,7 @@ from hub.models import Record, RecordError, Source, SyncRun
 from hub.models.base import utcnow
 from hub.sync.engine import reap_stale_runs
 from hub.sync.health import source_health
-from hub.sync.scheduler import register_sources
+from hub.testing import run_sync
 
 SOURCE = "qlue-test"
 
@@ -25,14 +25,11 @@ def sim(serve_simulator):
 @pytest.fixture
 def app(make_app, database_url, sim):
     app = make_app(database_url, sources=(sim.source(SOURCE, page_size=25),))
-    register_sources(state(app).db, state(app).settings)
     return app
 
 
 def sync(app, **options) -> SyncRun:
-    run = state(app).engine().run(SOURCE, **options)
-    assert run is not None
-    return run
+    return run_sync(app, SOURCE, **options)
 
 
 def stored(app) -> dict[str, Record]:
@@ -196,7 +193,6 @@ def test_duplicated_and_out_of_order_records_are_stored_once_at_their_latest(app
 
 def test_a_refused_api_key_means_the_source_needs_reauthentication(make_app, database_url, sim):
     app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="WRONG_KEY"),))
-    register_sources(state(app).db, state(app).settings)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WRONG_KEY", "not-the-key")
@@ -209,7 +205,6 @@ def test_a_refused_api_key_means_the_source_needs_reauthentication(make_app, dat
 
 def test_a_missing_secret_fails_the_run_with_a_clear_message(make_app, database_url, sim):
     app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="UNSET_VARIABLE"),))
-    register_sources(state(app).db, state(app).settings)
 
     run = sync(app)
 

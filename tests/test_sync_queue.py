@@ -33,7 +33,6 @@ def app(make_app, database_url, redis_url, sim):
     app = make_app(
         database_url, redis_url=redis_url, sources=(sim.source(SOURCE, interval=60, page_size=20),)
     )
-    register_sources(state(app).db, state(app).settings)
     return app
 
 

@@ -1,4 +1,9 @@
-"""Fixtures: the hub on SQLite and on the real PostgreSQL, real Redis, simulators on loopback.
+"""The hub's testing kit, a pytest plugin installed with the hub (entry point ``pytest11``).
+
+Fixtures for the hub's tests and any plugin's: the hub on SQLite and on the real PostgreSQL
+(``database_url`` runs a test on both), the real Redis, an app with chosen plugins and sources
+(``make_app``), an installed plugin's simulator served on loopback (``serve_simulator``), users
+and sign-in (``make_user``, ``sign_in``), and :func:`run_sync` for one sync run on demand.
 
 Outside CI a test that needs PostgreSQL or Redis is skipped, with the reason, when the server is
 absent; with CI=true it fails instead.
@@ -7,6 +12,7 @@ absent; with CI=true it fails instead.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -15,24 +21,40 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, PASSWORD_HASH, csrf_token
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from hub.app import create_app, state
 from hub.areas import import_areas
 from hub.config import Settings
 from hub.context import Hub
-from hub.models import Base, User
+from hub.models import Base, SyncRun, User
 from hub.plugins import PluginRegistry
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
+from hub.sync.scheduler import register_sources
 
 POSTGRES_URL = os.environ.get(
     "SIMPUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("SIMPUL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse"
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would send it back."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def run_sync(app: Flask, source_name: str, *, full: bool = False) -> SyncRun:
+    """Run one sync of ``source_name`` now, in this process, and return the closed run."""
+    run = state(app).engine().run(source_name, full=full, worker="test")
+    assert run is not None, f"a run of {source_name} is already going on"
+    return run
 
 
 def service_missing(what: str, error: Exception) -> None:
@@ -142,29 +164,26 @@ def make_settings(tmp_path):
 
 @pytest.fixture
 def make_app(make_settings):
-    """Create an app on a database URL, with the bundled areas loaded."""
+    """Create an app on a database URL, with the bundled areas loaded and the configured sources
+    registered: ``make_app(url, plugins={"name": plugin}, sources=(...), **settings)``."""
 
-    def make(database_url: str, **overrides):
-        app = create_app(make_settings(database_url, **overrides))
+    def make(database_url: str, plugins: dict[str, object] | None = None, **overrides):
+        app = create_app(make_settings(database_url, **overrides), extra_plugins=plugins)
         app.config.update(TESTING=True)
         import_areas(state(app).db)
+        register_sources(state(app).db, state(app).settings)
         return app
 
     apps = []
 
-    def tracked(database_url: str, **overrides):
-        app = make(database_url, **overrides)
+    def tracked(database_url: str, plugins: dict[str, object] | None = None, **overrides):
+        app = make(database_url, plugins, **overrides)
         apps.append(app)
         return app
 
     yield tracked
     for app in apps:
         state(app).db.dispose()
-
-
-def source(name: str, source_type: str, interval: int = 300, **settings) -> SourceSettings:
-    """A source declaration, as the configuration file would give it."""
-    return SourceSettings(name, source_type, interval, True, settings)
 
 
 class RunningSimulator:
