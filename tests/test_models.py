@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import StatementError
 
+from hub.audit import audit
 from hub.db import Database
-from hub.models import Record, Source
+from hub.models import AuditEntry, Record, Source
 
 
 @pytest.fixture
@@ -65,3 +66,18 @@ def test_timestamps_come_back_aware_in_utc_and_naive_ones_are_refused(db):
     with pytest.raises(StatementError, match="naive datetime"), db.session() as session:
         session.add(record("naive", created_at=datetime(2026, 11, 23, 9, 0)))
         session.flush()
+
+
+def test_an_audit_entry_exists_exactly_when_its_change_does(db):
+    with db.session() as session:
+        audit(session, None, "source.rename", "source", 1, old="finance", new="keuangan")
+    with pytest.raises(RuntimeError), db.session() as session:
+        audit(session, None, "source.rename", "source", 1, old="keuangan", new="x")
+        raise RuntimeError("the change failed")
+
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+    assert [(e.action, e.target_id, e.detail) for e in entries] == [
+        ("source.rename", "1", {"old": "finance", "new": "keuangan"})
+    ]
+    assert entries[0].username == "" and entries[0].at.tzinfo is not None

@@ -1,10 +1,21 @@
 """The hub's database models (SQLAlchemy 2, typed); Alembic migrations live in ``migrations/``."""
 
 from hub.models.area import Area
+from hub.models.audit import AuditEntry
 from hub.models.base import Base
 from hub.models.record import Record, RecordError
 from hub.models.run import SyncRun
 from hub.models.source import Source
 from hub.models.user import ROLES, User
 
-__all__ = ["ROLES", "Area", "Base", "Record", "RecordError", "Source", "SyncRun", "User"]
+__all__ = [
+    "ROLES",
+    "Area",
+    "AuditEntry",
+    "Base",
+    "Record",
+    "RecordError",
+    "Source",
+    "SyncRun",
+    "User",
+]
