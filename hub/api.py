@@ -6,26 +6,30 @@ Plugins use only this module (and the hooks in :mod:`hub.hookspecs`), never the 
   :class:`Status`, :class:`Simulator`, :class:`MenuItem`, and the ``hookimpl`` marker.
 - Reading a source: the :class:`Connector` protocol, :class:`Page`, :class:`RecordIn`, the errors
   to raise, and :func:`http_client` / :func:`read_json` for HTTP with timeouts.
+- Importing a file all or nothing: :func:`preview_import` and :func:`commit_import`.
 - Showing data in the plugin's pages: :func:`read_session` with the :class:`Record`, :class:`Area`
   and :class:`Source` models (read them; the sync engine writes them), and the access helpers
   :func:`roles_required`, :func:`has_role`, :func:`area_scope` and ``current_user``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from hub.app import state
 from hub.areas import AreaDirectory, AreaRow, is_within
 from hub.auth.access import area_scope, has_role, roles_required, within
 from hub.context import Hub
 from hub.hookspecs import hookimpl
 from hub.kinds import RecordKind, Status
 from hub.menu import MenuItem
-from hub.models import Area, Record, Source
+from hub.models import Area, Record, Source, SyncRun
 from hub.simulators import RunningServer, Simulator
 from hub.sources import ConfigError, ConfigField, SourceType
+from hub.sync import imports
 from hub.sync.connector import (
     AuthError,
     Connector,
@@ -37,15 +41,31 @@ from hub.sync.connector import (
     http_client,
     read_json,
 )
+from hub.sync.imports import ImportProblem, ImportRejected
 
 
 @contextmanager
 def read_session() -> Iterator[Session]:
     """A read-only database session of the current app, for a plugin's pages and figures."""
-    from hub.app import state
-
     with state().db.read_session() as session:
         yield session
+
+
+def preview_import(source_name: str, payloads: Sequence[Mapping[str, Any]]) -> list[ImportProblem]:
+    """What would stop ``payloads`` (raw, as the source type's normalizer takes them) from being
+    imported into ``source_name``; nothing is written."""
+    hub = state()
+    return imports.preview_import(hub.hub, hub.db, source_name, payloads)
+
+
+def commit_import(source_name: str, payloads: Sequence[Mapping[str, Any]]) -> SyncRun:
+    """Import ``payloads`` into ``source_name`` all or nothing, as a run by the signed-in user.
+
+    Raises :class:`ImportRejected` (with ``.problems``) and stores nothing if any payload is bad.
+    """
+    hub = state()
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return imports.commit_import(hub.hub, hub.db, source_name, payloads, user)
 
 
 __all__ = [
@@ -57,6 +77,8 @@ __all__ = [
     "ConfigField",
     "Connector",
     "Hub",
+    "ImportProblem",
+    "ImportRejected",
     "InvalidRecord",
     "MenuItem",
     "Page",
@@ -71,11 +93,13 @@ __all__ = [
     "Status",
     "TransientError",
     "area_scope",
+    "commit_import",
     "current_user",
     "has_role",
     "hookimpl",
     "http_client",
     "is_within",
+    "preview_import",
     "read_json",
     "read_session",
     "roles_required",
