@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -50,13 +50,20 @@ class Database:
 def _create_engine(url: str, for_reading: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=_server_arguments(parsed))
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin_deferred if for_reading else _sqlite_begin)
     return engine
+
+
+def _server_arguments(url: URL) -> dict[str, Any]:
+    """psycopg prepares a statement after five runs and may then keep a generic plan made while
+    a table was still empty (a sequential scan, for ever); planning each query for its own
+    values keeps the sync's lookups on their index."""
+    return {"prepare_threshold": None} if url.get_driver_name() == "psycopg" else {}
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
