@@ -14,7 +14,7 @@ from rq import Queue
 
 from hub.app import state
 from hub.models import Record, RecordError, Source, SyncRun, User
-from hub.testing import PASSWORD, PASSWORD_HASH, csrf_token
+from hub.testing import PASSWORD, PASSWORD_HASH, add_records, csrf_token
 
 SETU, MUNJUL, PISANGAN_BARU = "31.75.10.1005", "31.75.10.1004", "31.75.01.1001"
 CIPAYUNG = "31.75.10"
@@ -67,7 +67,9 @@ def add_city(app: Flask) -> None:
         qlue = Source(name="qlue-jaktim", type="qlue")
         session.add(qlue)
         session.flush()
-        session.add_all(
+        add_records(
+            app,
+            session,
             [
                 complaint(qlue, "1", "Sampah di Setu", created_at=utc(2024, 5, 1, 3)),
                 complaint(
@@ -97,7 +99,7 @@ def add_city(app: Flask) -> None:
                 ),
                 complaint(qlue, "5", "Laporan terhapus", deleted_at=utc(2024, 5, 21)),
                 complaint(qlue, "6", "Lowongan kerja", kind="vacancy"),
-            ]
+            ],
         )
 
 
@@ -197,14 +199,18 @@ def test_complaints_are_paginated_newest_first(make_app, sqlite_url) -> None:
         source = Source(name="qlue", type="qlue")
         session.add(source)
         session.flush()
-        session.add_all(
-            complaint(
-                source,
-                str(day),
-                f"Laporan {day:02d}",
-                created_at=utc(2024, 1, 1 + day % 28, day % 24),
-            )
-            for day in range(55)
+        add_records(
+            app,
+            session,
+            (
+                complaint(
+                    source,
+                    str(day),
+                    f"Laporan {day:02d}",
+                    created_at=utc(2024, 1, 1 + day % 28, day % 24),
+                )
+                for day in range(55)
+            ),
         )
     client = signed_in(app, "admin")
 
@@ -381,12 +387,15 @@ def test_the_complaints_page_says_how_fresh_the_data_is(small_city: Flask) -> No
 def test_a_source_page_shows_runs_and_record_errors(small_city: Flask) -> None:
     add_runs(small_city)
 
-    page = signed_in(small_city, "operator").get("/sources/qlue-jaktim").text
+    page = signed_in(small_city, "admin").get("/sources/qlue-jaktim").text
+    operator_page = signed_in(small_city, "operator").get("/sources/qlue-jaktim").text
 
     assert "Latest runs" in page and "Succeeded" in page
     assert "Q-77" in page and "normalize" in page and "latitude is not a number" in page
     assert "<details>" in page and "{&#34;lat&#34;: &#34;north&#34;}" in page
     assert "(1016 more characters)" in page
+    assert "latitude is not a number" in operator_page
+    assert "&#34;north&#34;" not in operator_page, "payloads may hold personal data: admins only"
 
 
 def test_source_pages_are_for_operators(small_city: Flask) -> None:
@@ -453,7 +462,12 @@ def test_plugins_json_lists_every_plugin_without_sign_in(small_city: Flask) -> N
         "module": "hub.complaints",
         "version": "",
         "state": "loaded",
-        "hooks": ["register_menu_items", "register_record_kinds"],
+        "hooks": [
+            "records_changed",
+            "register_blueprints",
+            "register_menu_items",
+            "register_record_kinds",
+        ],
         "last_error": None,
     }
     expected = [info.as_dict() for info in state(small_city).hub.plugins.plugins.values()]
@@ -471,3 +485,24 @@ def test_error_pages_use_the_portal_style(small_city: Flask) -> None:
 
     assert response.status_code == 404
     assert "simpul.css" in response.text and "Not found" in response.text
+
+
+def test_a_form_field_with_an_unreadable_name_is_a_bad_request(small_city: Flask) -> None:
+    body = b'--b\r\nContent-Disposition: form-data; name="a\rb"\r\n\r\nx\r\n--b--\r\n'
+
+    response = small_city.test_client().post(
+        "/login", data=body, content_type="multipart/form-data; boundary=b"
+    )
+
+    assert response.status_code == 400
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(make_app, sqlite_url) -> None:
+    app = make_app(sqlite_url, upload_max_bytes=1000)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+
+    response = app.test_client().post(
+        "/login", data=b"x" * (limit + 1), content_type="application/octet-stream"
+    )
+
+    assert response.status_code == 413

@@ -1,6 +1,6 @@
 """The portal: the hub's web pages."""
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_wtf import CSRFProtect
 
 from hub.app import state
@@ -14,6 +14,7 @@ from hub.portal.i18n import init_i18n
 def init_portal(app: Flask) -> None:
     """Set up sign-in, translations, CSRF protection and the portal's pages on ``app``."""
     init_i18n(app)
+    app.before_request(refuse_unnamed_fields)
     CSRFProtect(app)
     init_auth(app)
     init_formatting(app)
@@ -21,3 +22,14 @@ def init_portal(app: Flask) -> None:
     for blueprint in (complaints.blueprint, sources.blueprint, meta.blueprint):
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"menu_items": lambda: state(app).hub.menu_items})
+
+
+def refuse_unnamed_fields() -> None:
+    """A form field whose name the parser could not read (a raw line break in it) is a bad
+    request, before anything (the CSRF check included) stumbles on it."""
+    if (
+        request.method == "POST"
+        and request.mimetype.startswith("multipart/")
+        and (None in request.form or None in request.files)
+    ):
+        abort(400)

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement
 
 from hub.auth import within
 from hub.kinds import Status
-from hub.models import Area, Record
+from hub.models import Area, ComplaintCase, Record
 
 UNKNOWN_STATUS = _l("Unknown status “%(value)s”.")
 UNKNOWN_CATEGORY = _l("No complaint has the category “%(value)s”.")
@@ -63,14 +63,14 @@ class ComplaintFilters:
         return {name: value for name, value in args.items() if value}
 
     def clauses(self) -> list[ColumnElement[bool]]:
-        """SQL conditions on :class:`Record` for these filters."""
+        """SQL conditions on a complaint and its case for these filters."""
         clauses = []
         if self.status:
-            clauses.append(Record.status == self.status)
+            clauses.append(ComplaintCase.status == self.status)
         if self.category:
             clauses.append(Record.category == self.category)
         if self.village or self.district:
-            clauses.append(within(Record.area_code, self.village or self.district))
+            clauses.append(within(ComplaintCase.area_code, self.village or self.district))
         if self.date_from:
             clauses.append(Record.created_at >= _start_of(self.date_from))
         if self.date_to:

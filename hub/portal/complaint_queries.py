@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, aliased
 
-from hub.auth import area_scope
 from hub.complaints import KIND
+from hub.complaints.access import complaint_scope
 from hub.kinds import RecordKind
-from hub.models import Area, Record, Source, User
+from hub.models import Area, ComplaintCase, Record, Source, User
 from hub.portal.complaint_filters import FilterOptions
 
 RecordArea = aliased(Area, name="record_area")
@@ -16,21 +18,35 @@ ParentArea = aliased(Area, name="parent_area")
 
 
 def visible_complaints(user: User) -> list[ColumnElement[bool]]:
-    """SQL conditions for the complaints ``user`` may read: not deleted, in their area."""
-    return [Record.kind == KIND, Record.deleted_at.is_(None), area_scope(Record.area_code, user)]
+    """SQL conditions for the complaints ``user`` may read: not deleted, in their scope.
+
+    They refer to :class:`ComplaintCase`: use them in :func:`complaints` queries.
+    """
+    return [Record.kind == KIND, Record.deleted_at.is_(None), complaint_scope(user)]
+
+
+def complaints(*columns: Any) -> Select:
+    """``select(*columns)`` over complaints joined with their cases."""
+    return (
+        select(*columns)
+        .select_from(Record)
+        .join(ComplaintCase, ComplaintCase.record_id == Record.id)
+    )
 
 
 def complaint_rows() -> Select:
-    """Complaints with their source's name and their area's and its parent's names."""
+    """Complaints with their case, their source's name, and their (routed) area's and its
+    parent's names."""
     return (
-        select(
+        complaints(
             Record,
+            ComplaintCase,
             Source.name.label("source_name"),
             RecordArea.name.label("area_name"),
             ParentArea.name.label("parent_name"),
         )
         .join(Source, Source.id == Record.source_id)
-        .outerjoin(RecordArea, RecordArea.code == Record.area_code)
+        .outerjoin(RecordArea, RecordArea.code == ComplaintCase.area_code)
         .outerjoin(ParentArea, ParentArea.code == RecordArea.parent_code)
     )
 
@@ -47,13 +63,13 @@ def filter_options(
     Kelurahan are limited to the chosen ``district`` when it is one of the options.
     """
     categories = session.scalars(
-        select(Record.category)
+        complaints(Record.category)
         .where(*visible, Record.category.is_not(None))
         .distinct()
         .order_by(Record.category)
     ).all()
     areas = session.scalars(
-        select(Area).where(Area.code.in_(select(Record.area_code).where(*visible)))
+        select(Area).where(Area.code.in_(complaints(ComplaintCase.area_code).where(*visible)))
     ).all()
     villages = sorted((a for a in areas if a.level == "village"), key=lambda a: a.name)
     district_codes = {a.parent_code for a in villages} | {

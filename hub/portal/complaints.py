@@ -5,25 +5,24 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func
 from werkzeug.wrappers import Response
 
 from hub.app import state
-from hub.auth import OPERATORS, has_role
 from hub.complaints import KIND
+from hub.complaints.views.handling import render_detail
 from hub.kinds import RecordKind
-from hub.models import Record
 from hub.portal.complaint_filters import parse_filters
 from hub.portal.complaint_queries import (
     complaint_rows,
+    complaints,
     filter_options,
     newest_first,
     visible_complaints,
 )
 from hub.portal.sources import health_of_all
-from hub.sync.health import source_health
 
 PAGE_SIZE = 50
 
@@ -49,7 +48,7 @@ def index() -> str:
         options = filter_options(session, visible, kind, request.args.get("kecamatan", ""))
         filters, errors = parse_filters(request.args, options)
         where = visible + filters.clauses()
-        total = session.scalar(select(func.count()).select_from(Record).where(*where))
+        total = session.scalar(complaints(func.count()).where(*where))
         pages = max(1, math.ceil(total / PAGE_SIZE))
         filters = replace(filters, page=min(filters.page, pages))
         rows = session.execute(
@@ -73,18 +72,5 @@ def index() -> str:
 
 @blueprint.get("/complaints/<int:record_id>")
 @login_required
-def detail(record_id: int) -> str:
-    with state().db.read_session() as session:
-        row = session.execute(
-            complaint_rows().where(Record.id == record_id, *visible_complaints(current_user))
-        ).first()
-        if row is None:
-            abort(404)
-        health = source_health(session, row.Record.source_id)
-    return render_template(
-        "complaints/detail.html",
-        kind=complaint_kind(),
-        row=row,
-        health=health,
-        show_payload=has_role(*OPERATORS),
-    )
+def detail(record_id: int) -> tuple[str, int]:
+    return render_detail(record_id)

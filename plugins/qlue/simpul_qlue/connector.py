@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hub.api import Page, SourceError, http_client, read_json
+from hub.api import Page, SourceError, WriteBack, http_client, read_json
+from simpul_qlue.normalize import QLUE_STATUS
 
 REPORTS_PATH = "/api/v1/reports"
 
@@ -33,6 +34,34 @@ class QlueConnector:
 
     def close(self) -> None:
         self.client.close()
+
+
+def write_back(settings: Mapping[str, Any], message: WriteBack) -> None:
+    """Post an official's answer as a response to the report, once per idempotency key."""
+    files = [("photo", (photo.name, photo.data, photo.content_type)) for photo in message.photos]
+    form = {
+        "status": QLUE_STATUS[message.status],
+        "note": message.note,
+        "author": message.author,
+    }
+    with http_client(
+        settings["url"],
+        headers={"X-API-Key": settings["api_key"], "Idempotency-Key": message.idempotency_key},
+        timeout=settings["timeout"],
+    ) as client:
+        response = client.post(
+            f"{REPORTS_PATH}/{message.external_id}/responses", data=form, files=files or None
+        )
+    if response.status_code in (404, 422):
+        raise SourceError(f"Qlue refused the answer: {_error_of(response)}")
+    read_json(response)
+
+
+def _error_of(response: Any) -> str:
+    try:
+        return str(response.json().get("error", response.text[:200]))
+    except ValueError:
+        return response.text[:200]
 
 
 def check_listing(body: Any) -> dict[str, Any]:

@@ -7,10 +7,18 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.api import InvalidRecord, RecordIn
+from hub.api import InvalidRecord, RecordIn, canonical_status
 
 KIND = "complaint"
-STATUSES = {"wait": "open", "process": "in_progress", "complete": "resolved"}
+QLUE_STATUS = {
+    "open": "wait",
+    "coordination": "process",
+    "disposition": "process",
+    "in_progress": "process",
+    "resolved": "complete",
+    "closed": "complete",
+}
+"""The Qlue status that shows each of the hub's statuses to the citizen."""
 VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 
 
@@ -48,9 +56,9 @@ def normalize(raw: Mapping[str, Any]) -> RecordIn:
 def hub_status(value: Any) -> str:
     """The hub's complaint status for a Qlue status."""
     try:
-        return STATUSES[value]
-    except (KeyError, TypeError):
-        raise InvalidRecord(f"unknown status {value!r} (expected {', '.join(STATUSES)})") from None
+        return canonical_status("qlue", value)
+    except ValueError as error:
+        raise InvalidRecord(str(error)) from None
 
 
 def village_code(value: Any) -> str:

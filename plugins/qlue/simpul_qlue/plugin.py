@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hub.api import ConfigField, Hub, Simulator, SourceType, hookimpl
-from simpul_qlue.connector import QlueConnector
+from simpul_qlue.connector import QlueConnector, write_back
 from simpul_qlue.normalize import normalize
 from simpul_qlue.simulator import DEMO_API_KEY, create_app
 
@@ -31,6 +31,7 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ),
             ),
             description="Citizen complaints from Qlue: photo, category, location and status.",
+            write_back=write_back,
         )
     ]
 

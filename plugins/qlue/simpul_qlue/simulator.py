@@ -17,7 +17,7 @@ from flask import Flask, Response, request
 
 from hub.api import AreaDirectory
 from simpul_qlue.faults import FaultInjector, checked_changes
-from simpul_qlue.reports import ReportFactory, format_time, parse_time
+from simpul_qlue.reports import STATUSES, ReportFactory, format_time, parse_time
 from simpul_qlue.store import ReportStore, make_token, read_token
 
 DEMO_API_KEY = "qlue-demo-key"
@@ -72,6 +72,25 @@ def create_app(
         base = _base_url()
         data = [_public(report, base) for report in faults.distort(reports)]
         return _json({"data": data, "meta": {"next_after": next_after, "has_more": has_more}})
+
+    @app.post("/api/v1/reports/<report_id>/responses")
+    def respond(report_id: str) -> Response:
+        delay, failure = faults.admit()
+        if delay:
+            time.sleep(delay)
+        if failure:
+            return _failure(failure, faults.settings.retry_after)
+        key = request.headers.get("Idempotency-Key", "")
+        try:
+            response = _response_form(request.form, request.files)
+        except ValueError as error:
+            return _json({"error": str(error)}, 422)
+        if not key:
+            return _json({"error": "the Idempotency-Key header is required"}, 400)
+        report = store.respond(report_id, key, response)
+        if report is None:
+            return _json({"error": f"no report {report_id!r}"}, 404)
+        return _json(_public(report, _base_url()))
 
     @app.get("/photos/<report_id>.jpg")
     def photo(report_id: str) -> Response:
@@ -133,6 +152,20 @@ def _listing_query(args: Any) -> dict[str, Any]:
     return query
 
 
+def _response_form(form: Any, files: Any) -> dict[str, Any]:
+    """An official's response from a form: status, note, author, and how many photos came."""
+    status = form.get("status", "")
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    note = form.get("note", "").strip()
+    if not note:
+        raise ValueError("a response needs a note")
+    photos = files.getlist("photo")
+    if any(photo.read(3) != b"\xff\xd8\xff" for photo in photos):
+        raise ValueError("photos must be JPEG images")
+    return {"status": status, "note": note, "author": form.get("author", ""), "photos": len(photos)}
+
+
 def _body() -> Any:
     """The request's JSON body, ``{}`` when empty, None when it is not JSON."""
     return request.get_json(silent=True) if request.get_data() else {}
@@ -141,10 +174,11 @@ def _body() -> Any:
 def _tick_counts(body: Any) -> dict[str, int]:
     if not isinstance(body, dict):
         raise ValueError("expected a JSON object")
-    unknown = set(body) - {"new", "updates", "deletes"}
+    fields = ("new", "updates", "deletes", "disputes")
+    unknown = set(body) - set(fields)
     if unknown:
-        raise ValueError(f"unknown field {sorted(unknown)[0]!r} (expected new, updates, deletes)")
-    counts = {name: body.get(name, 0) for name in ("new", "updates", "deletes")}
+        raise ValueError(f"unknown field {sorted(unknown)[0]!r} (expected {', '.join(fields)})")
+    counts = {name: body.get(name, 0) for name in fields}
     for name, value in counts.items():
         if type(value) is not int or value < 0:
             raise ValueError(f"{name} must be a whole number, 0 or more")

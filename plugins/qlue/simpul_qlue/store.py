@@ -52,6 +52,7 @@ class ReportStore:
             self._order: list[Key] = sorted((r["updated_at"], r["id"]) for r in reports)
             self._open = {r["id"]: None for r in reports if r["status"] != "complete"}
         self._last = parse_time(self._order[-1][0]) if self._order else factory.reference
+        self._responses: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -75,14 +76,33 @@ class ReportStore:
             keys = self._order[start : start + limit]
             return [self._reports[key[1]] for key in keys], start + limit < len(self._order)
 
-    def tick(self, new: int = 0, updates: int = 0, deletes: int = 0) -> dict[str, list[str]]:
-        """Create ``new`` waiting reports, move ``updates`` open ones on, delete ``deletes``."""
+    def tick(
+        self, new: int = 0, updates: int = 0, deletes: int = 0, disputes: int = 0
+    ) -> dict[str, list[str]]:
+        """Create ``new`` waiting reports, move ``updates`` open ones on, delete ``deletes``, and
+        let citizens dispute ``disputes`` completed ones (they turn red again)."""
         with self._lock:
+            done = [report_id for report_id in self._reports if report_id not in self._open]
             return {
                 "created": [self._create() for _ in range(new)],
                 "updated": [self._advance(i) for i in self._sample(list(self._open), updates)],
                 "deleted": [self._delete(key[1]) for key in self._sample(self._order, deletes)],
+                "disputed": [self._dispute(i) for i in self._sample(done, disputes)],
             }
+
+    def respond(self, report_id: str, key: str, response: dict[str, Any]) -> dict[str, Any] | None:
+        """Record an official's response under an idempotency ``key``: the report takes the
+        response's status, and the same key again changes nothing. None if no such report."""
+        with self._lock:
+            old = self._reports.get(report_id)
+            if old is None:
+                return None
+            if key not in self._responses:
+                response = {**response, "at": self._stamp()}
+                responses = [*old.get("responses", []), response]
+                self._replace(old, status=response["status"], responses=responses)
+                self._responses[key] = report_id
+            return self._reports[report_id]
 
     def _sample(self, population: list, count: int) -> list:
         return self._factory.rng.sample(population, min(count, len(population)))
@@ -101,14 +121,23 @@ class ReportStore:
 
     def _advance(self, report_id: str) -> str:
         old = self._reports[report_id]
-        status = STATUSES[STATUSES.index(old["status"]) + 1]
-        report = {**old, "status": status, "updated_at": self._stamp()}
-        self._unlist(old)
-        self._reports[report_id] = report
-        self._order.append((report["updated_at"], report_id))
-        if status == "complete":
-            del self._open[report_id]
+        self._replace(old, status=STATUSES[STATUSES.index(old["status"]) + 1])
         return report_id
+
+    def _dispute(self, report_id: str) -> str:
+        self._replace(self._reports[report_id], status="wait")
+        return report_id
+
+    def _replace(self, old: dict[str, Any], **changes: Any) -> None:
+        """Change a report now: it moves to the end of the change order."""
+        report = {**old, **changes, "updated_at": self._stamp()}
+        self._unlist(old)
+        self._reports[report["id"]] = report
+        self._order.append((report["updated_at"], report["id"]))
+        if report["status"] == "complete":
+            self._open.pop(report["id"], None)
+        else:
+            self._open[report["id"]] = None
 
     def _delete(self, report_id: str) -> str:
         self._unlist(self._reports.pop(report_id))

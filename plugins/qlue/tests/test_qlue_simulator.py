@@ -209,6 +209,7 @@ def test_tick_with_an_empty_body_changes_nothing(control: httpx.Client) -> None:
         "created": [],
         "updated": [],
         "deleted": [],
+        "disputed": [],
         "total": 300,
     }
 
@@ -340,3 +341,11 @@ def test_invalid_next_adds_broken_reports_to_the_next_pages(control: httpx.Clien
     codes = [r["location"]["kelurahan_code"] for r in broken]
     assert codes.count("99.99.99.9999") == 1
     assert all("id" in r for r in clean)
+
+
+def test_a_dispute_turns_a_completed_report_red_again(control: httpx.Client) -> None:
+    disputed = control.post("/_sim/tick", json={"disputes": 2}).json()["disputed"]
+
+    assert len(disputed) == 2
+    for report_id in disputed:
+        assert control.get(f"/_sim/reports/{report_id}").json()["status"] == "wait"
