@@ -1,0 +1,143 @@
+"""Live events: what changed, told to every wall screen through Redis pub/sub.
+
+Writers (sync workers, web processes) publish once their transaction has committed; each web
+process relays the channel to its connected screens as server-sent events. Every event takes its
+id from one counter in Redis, so a screen that reconnects can say which event it saw last; and a
+version counter per record kind tells each process when its cached widget data is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from redis.client import PubSub
+
+from hub.config import Settings
+
+log = logging.getLogger(__name__)
+
+CHANGED, CONFIG, REVOKED, REFRESH = "changed", "config", "revoked", "refresh"
+CONFIG_KIND = "live:config"
+"""The version that counts changes to screens, playlists and screen tokens."""
+MAX_AREAS = 50
+SOCKET_TIMEOUT = 5.0
+
+_clients: dict[str, redis.Redis] = {}
+_clients_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """One event: records of ``kinds`` changed in ``areas`` (None: anywhere), the screens'
+    configuration changed, or the screen token ``token`` was revoked."""
+
+    id: int
+    type: str
+    kinds: tuple[str, ...] = ()
+    areas: tuple[str, ...] | None = None
+    token: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "kinds": list(self.kinds),
+            "areas": None if self.areas is None else list(self.areas),
+            "token": self.token,
+        }
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> LiveEvent | None:
+        """The event a message carries; None for a message that is not one."""
+        try:
+            body = json.loads(text)
+            areas = body.get("areas")
+            return cls(
+                int(body["id"]),
+                str(body["type"]),
+                tuple(str(kind) for kind in body.get("kinds") or ()),
+                None if areas is None else tuple(str(area) for area in areas),
+                body.get("token"),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+class LiveChannel:
+    """The live room's keys on one Redis, under one hub's namespace: the pub/sub channel, the
+    event counter, and the version of each record kind."""
+
+    def __init__(self, client: redis.Redis, namespace: str) -> None:
+        self.client = client
+        self.channel = f"{namespace}:live:events"
+        self.sequence_key = f"{namespace}:live:sequence"
+        self.versions_key = f"{namespace}:live:versions"
+
+    def publish(
+        self,
+        event_type: str,
+        kinds: Iterable[str] = (),
+        areas: Iterable[str] | None = None,
+        token: int | None = None,
+    ) -> LiveEvent:
+        """Count the event, bump the versions of ``kinds`` and tell every subscriber."""
+        kinds = tuple(sorted(set(kinds)))
+        area_list = None if areas is None else tuple(sorted(set(areas)))
+        if area_list is not None and len(area_list) > MAX_AREAS:
+            area_list = None
+        pipeline = self.client.pipeline(transaction=True)
+        pipeline.incr(self.sequence_key)
+        for kind in kinds:
+            pipeline.hincrby(self.versions_key, kind, 1)
+        event = LiveEvent(pipeline.execute()[0], event_type, kinds, area_list, token)
+        self.client.publish(self.channel, json.dumps(event.as_dict()))
+        return event
+
+    def last_id(self) -> int:
+        return int(self.client.get(self.sequence_key) or 0)
+
+    def versions(self) -> dict[str, int]:
+        """The version of every record kind that has changed."""
+        return {
+            kind.decode(): int(version)
+            for kind, version in self.client.hgetall(self.versions_key).items()
+        }
+
+    def subscribe(self) -> PubSub:
+        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(self.channel)
+        except Exception:
+            pubsub.close()
+            raise
+        return pubsub
+
+
+def live_channel(settings: Settings) -> LiveChannel:
+    """The live channel of the hub ``settings`` describe (one Redis client per URL)."""
+    with _clients_lock:
+        client = _clients.get(settings.redis_url)
+        if client is None:
+            client = redis.Redis.from_url(
+                settings.redis_url,
+                socket_timeout=SOCKET_TIMEOUT,
+                socket_connect_timeout=SOCKET_TIMEOUT,
+            )
+            _clients[settings.redis_url] = client
+    return LiveChannel(client, settings.queue_name)
+
+
+def publish_quietly(settings: Settings, event_type: str, **details: Any) -> LiveEvent | None:
+    """Publish, logging rather than raising when Redis is out of reach: the screens then catch
+    up on their next regular refresh, and whatever was being stored is stored anyway."""
+    try:
+        return live_channel(settings).publish(event_type, **details)
+    except redis.RedisError as error:
+        log.warning("live event %s not published: %s", event_type, error)
+        return None

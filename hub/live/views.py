@@ -1,0 +1,246 @@
+"""The wall screens: the kiosk, the operators' preview, the screen data and the event stream.
+
+- ``/live/k/<token>``: a kiosk, full screen with no controls and no sign-in, rotating through
+  its token's playlist; a forged or revoked token gets a full-screen message (403).
+- ``/live/``, ``/live/screens/<name>``, ``/live/playlists/<name>``: the same screens for
+  administrators and operators, with a way back to the portal.
+- ``/live/api/playlists/<name>`` and ``/live/api/screens/<name>/data``: what the screens read.
+- ``/live/events``: server-sent events telling the screens what changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from hub.app import state
+from hub.auth import OPERATORS, roles_required
+from hub.live.access import NOT_IN_PLAYLIST, current_viewer
+from hub.live.labels import client_strings
+from hub.live.room import live_room
+from hub.live.screen_data import screen_data
+from hub.live.screens import (
+    ScreenView,
+    all_playlists,
+    all_screens,
+    ensure_defaults,
+    playlist_screens,
+    screen_view,
+)
+from hub.live.stream import event_stream
+from hub.live.tokens import TokenRefused, still_valid
+from hub.models import Playlist
+from hub.portal.i18n import language
+
+HEARTBEAT_SECONDS = 15.0
+STREAM_SECONDS = 3600.0
+
+blueprint = Blueprint("live", __name__, url_prefix="/live")
+
+
+@blueprint.get("/")
+@roles_required(*OPERATORS)
+def index() -> str:
+    with state().db.session() as session:
+        ensure_defaults(session, state().settings.language)
+    with state().db.read_session() as session:
+        playlists = all_playlists(session)
+        screens = all_screens(session)
+    return render_template(
+        "live/index.html",
+        playlists=playlists,
+        screens=screens,
+        widgets=live_room().widgets,
+    )
+
+
+@blueprint.get("/k/<token>")
+def kiosk(token: str) -> tuple[str, int] | str:
+    room = live_room()
+    try:
+        viewer = current_viewer(room, room.versions(), token)
+    except TokenRefused as refused:
+        return _refused_page(refused)
+    with state().db.read_session() as session:
+        playlist = session.get(Playlist, viewer.token.playlist_id)
+        config = _playlist_json(session, playlist)
+    return _wall(config, token=token, kiosk=True)
+
+
+@blueprint.get("/playlists/<name>")
+@roles_required(*OPERATORS)
+def playlist_preview(name: str) -> str:
+    with state().db.read_session() as session:
+        playlist = _playlist(session, name)
+        if playlist is None:
+            abort(404)
+        config = _playlist_json(session, playlist)
+    return _wall(config, token=None, kiosk=False)
+
+
+@blueprint.get("/screens/<name>")
+@roles_required(*OPERATORS)
+def screen_preview(name: str) -> str:
+    with state().db.read_session() as session:
+        screen = screen_view(session, name)
+    if screen is None:
+        abort(404)
+    config = {
+        "name": None,
+        "title": screen.title,
+        "interval_seconds": 0,
+        "screens": [{"name": screen.name, "title": screen.title}],
+    }
+    return _wall(config, token=None, kiosk=False)
+
+
+@blueprint.get("/api/playlists/<name>")
+def playlist_api(name: str) -> Response | tuple[Response, int]:
+    room = live_room()
+    try:
+        viewer = current_viewer(room, room.versions())
+    except TokenRefused as refused:
+        return _refused_json(refused)
+    with state().db.read_session() as session:
+        playlist = _playlist(session, name)
+        if playlist is None:
+            return _not_found(gettext("There is no playlist named %(name)s.", name=name))
+        if viewer.token is not None and viewer.token.playlist_id != playlist.id:
+            return _refused_json(TokenRefused(NOT_IN_PLAYLIST))
+        return _no_store(jsonify(_playlist_json(session, playlist)))
+
+
+@blueprint.get("/api/screens/<name>/data")
+def screen_data_api(name: str) -> Response | tuple[Response, int]:
+    room = live_room()
+    versions = room.versions()
+    try:
+        viewer = current_viewer(room, versions)
+    except TokenRefused as refused:
+        return _refused_json(refused)
+    screen = room.lookup(("screen", name), versions, lambda: _screen(name))
+    if screen is None:
+        return _not_found(gettext("There is no screen named %(name)s.", name=name))
+    if viewer.token is not None:
+        playlist_id = viewer.token.playlist_id
+        shown = room.lookup(("playlist", playlist_id), versions, lambda: _shown(playlist_id))
+        if name not in shown:
+            return _refused_json(TokenRefused(NOT_IN_PLAYLIST))
+    return _no_store(jsonify(screen_data(room, screen, viewer.detailed, versions)))
+
+
+@blueprint.get("/events")
+def events() -> BaseResponse | tuple[Response, int]:
+    room = live_room()
+    try:
+        viewer = current_viewer(room, room.versions())
+    except TokenRefused as refused:
+        return _refused_json(refused)
+    try:
+        inbox = room.relay.open()
+    except redis.RedisError:
+        return _unavailable()
+    try:
+        last_id = room.channel.last_id()
+    except redis.RedisError:
+        room.relay.close(inbox)
+        return _unavailable()
+    token_id = viewer.token.id if viewer.token else None
+    db = state().db
+    config = current_app.config
+    stream = event_stream(
+        room.relay,
+        inbox,
+        last_id,
+        request.headers.get("Last-Event-ID"),
+        token_id,
+        (lambda: still_valid(db, token_id)) if token_id is not None else (lambda: True),
+        config.get("LIVE_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
+        config.get("LIVE_STREAM_SECONDS", STREAM_SECONDS),
+    )
+    response = Response(stream, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _wall(playlist: dict[str, Any], *, token: str | None, kiosk: bool) -> str:
+    lang = language()
+    config = {
+        "playlist": playlist,
+        "token": token,
+        "kiosk": kiosk,
+        "language": lang,
+        "timezone": state().settings.timezone,
+        "urls": {
+            "playlist": url_for("live.playlist_api", name="__name__", lang=lang),
+            "data": url_for("live.screen_data_api", name="__name__", lang=lang),
+            "events": url_for("live.events"),
+        },
+        "strings": client_strings(),
+    }
+    return render_template("live/wall.html", config=config, kiosk=kiosk)
+
+
+def _playlist(session: Session, name: str) -> Playlist | None:
+    return session.scalar(select(Playlist).where(Playlist.name == name))
+
+
+def _playlist_json(session: Session, playlist: Playlist) -> dict[str, Any]:
+    return {
+        "name": playlist.name,
+        "title": playlist.title,
+        "interval_seconds": playlist.interval_seconds,
+        "screens": [
+            {"name": screen.name, "title": screen.title}
+            for screen in playlist_screens(session, playlist)
+        ],
+    }
+
+
+def _screen(name: str) -> ScreenView | None:
+    with state().db.read_session() as session:
+        return screen_view(session, name)
+
+
+def _shown(playlist_id: int) -> frozenset[str]:
+    """The names of the screens a playlist shows."""
+    with state().db.read_session() as session:
+        playlist = session.get(Playlist, playlist_id)
+        return frozenset(playlist.screens or ()) if playlist is not None else frozenset()
+
+
+def _refused_page(refused: TokenRefused) -> tuple[str, int]:
+    return render_template("live/refused.html", message=refused.message), 403
+
+
+def _refused_json(refused: TokenRefused) -> tuple[Response, int]:
+    return _no_store(jsonify(error=str(refused.message))), 403
+
+
+def _unavailable() -> tuple[Response, int]:
+    return _no_store(jsonify(error=gettext("Live updates are unavailable right now."))), 503
+
+
+def _not_found(message: str) -> tuple[Response, int]:
+    return _no_store(jsonify(error=message)), 404
+
+
+def _no_store(response: Response) -> Response:
+    response.cache_control.no_store = True
+    return response

@@ -1,0 +1,89 @@
+"""The wall in a real browser: a kiosk screen shows a new complaint without reloading.
+
+Headless Chromium driven by Playwright (``python3 dev.py test`` installs both). Outside CI the test
+is skipped, with the reason, when either is missing; with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from hub.app import state
+from hub.live.screens import ensure_defaults
+from hub.live.tokens import create_token
+from hub.models import Playlist
+from hub.simulators import RunningServer
+from hub.testing import run_sync
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "instance" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 15_000
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable; skips (fails in CI) when it or Playwright is missing."""
+    chromium = shutil.which("chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        chromium_missing = "the Python package playwright is not installed"
+    else:
+        chromium_missing = "" if chromium else "no chromium executable on PATH"
+    if chromium_missing:
+        message = f"{chromium_missing}: run python3 dev.py test, or apt-get install chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} (CI needs it)", pytrace=False)
+        pytest.skip(message)
+    return chromium
+
+
+def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
+    make_app, sqlite_url, redis_url, serve_simulator
+):
+    chromium = chromium_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    qlue = serve_simulator("qlue", size=12, seed=7)
+    app = make_app(sqlite_url, sources=(qlue.source("qlue-city"),))
+    app.config["LIVE_HEARTBEAT_SECONDS"] = 1.0
+    run_sync(app, "qlue-city")
+    with state(app).db.session() as session:
+        ensure_defaults(session, "id")
+        playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
+        playlist.screens = ["complaints"]
+        token = create_token(session, "test wall", playlist, None)
+
+    with RunningServer(app) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{server.url}/live/k/{token}")
+        backlog = page.locator('[data-widget="complaints.backlog"] .kpi-value')
+        expect(backlog).to_have_text(re.compile(r"^\d+$"), timeout=WAIT_MS)
+        expect(page.locator("body")).to_have_attribute("data-events", "open", timeout=WAIT_MS)
+        waiting = int(backlog.inner_text())
+        page.evaluate("window.sameDocument = true")
+
+        created = qlue.control("/_sim/tick", {"new": 1})["created"][0]
+        title = qlue.control(f"/_sim/reports/{created}")["title"]
+        assert run_sync(app, "qlue-city").created == 1
+
+        newest = page.locator('[data-widget="complaints.latest"] .item-title').first
+        expect(newest).to_have_text(title, timeout=WAIT_MS)
+        expect(backlog).to_have_text(str(waiting + 1), timeout=WAIT_MS)
+        assert page.evaluate("window.sameDocument") is True
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-screen.png"))
+        browser.close()
