@@ -3,12 +3,18 @@
     python3 dev.py demo     # install what is needed, then run the whole hub with simulated apps
     python3 dev.py test     # install what is needed, then lint and run every test
 
+The test command also makes sure a Chromium browser is there for the live room's browser test
+(tests/test_live_browser.py, driven by Playwright from the test extra): as root on Debian or
+Ubuntu it installs the ``chromium`` package with apt-get; elsewhere it says how, and that test is
+skipped until then.
+
 The first run makes a virtual environment in .venv and installs the hub and its plugins into it;
 later runs reinstall only when a pyproject.toml changed.
 """
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -54,6 +60,24 @@ def ensure_installed() -> None:
     STAMP.write_text(digest)
 
 
+def ensure_browser() -> None:
+    """Chromium for the browser test: installed with apt-get where we may, else explained."""
+    if shutil.which("chromium"):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("installing chromium for the browser test: apt-get install chromium", flush=True)
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]
+        updated = subprocess.run(["apt-get", "update", "-qq"], env=environment).returncode == 0
+        if updated and subprocess.run(install, env=environment).returncode == 0:
+            return
+    print(
+        "no chromium on PATH: the browser test will be skipped. Install Chromium (Debian or"
+        " Ubuntu: sudo apt-get install chromium; macOS: brew install --cask chromium) to run it.",
+        flush=True,
+    )
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     if command not in ("demo", "test"):
@@ -62,8 +86,10 @@ def main() -> None:
     os.chdir(ROOT)
     if command == "demo":
         os.execv(BIN / "simpul", [str(BIN / "simpul"), "demo", *sys.argv[2:]])
+    ensure_browser()
     for step in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
-        subprocess.run([BIN / step[0], *step[1:]], check=True)
+        if subprocess.run([BIN / step[0], *step[1:]]).returncode:
+            sys.exit(f"{' '.join(step)} found problems: fix them, then run the tests again")
     os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *sys.argv[2:]])
 
 

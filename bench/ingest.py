@@ -30,13 +30,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from hub.app import create_app, state
+from hub.app import create_app, load_plugins, state
 from hub.areas import import_areas
 from hub.config import Settings
 from hub.context import Hub
 from hub.models import Base, Record
 from hub.models.base import utcnow
-from hub.plugins import PluginRegistry
 from hub.simulators import RunningServer
 from hub.sources import SourceSettings
 from hub.sync.scheduler import register_sources
@@ -49,9 +48,7 @@ SOURCE = "qlue-bench"
 
 
 def installed_hub() -> Hub:
-    registry = PluginRegistry(strict=True)
-    registry.load_entry_points()
-    return Hub(Settings(), registry)
+    return Hub(Settings(), load_plugins(Settings(strict_plugins=True)))
 
 
 def serve_simulator(size: int) -> None:

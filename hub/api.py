@@ -3,13 +3,18 @@
 Plugins use only this module (and the hooks in :mod:`hub.hookspecs`), never the hub's internals.
 
 - Declaring: :class:`SourceType` with :class:`ConfigField`, :class:`RecordKind` with
-  :class:`Status`, :class:`Simulator`, :class:`MenuItem`, and the ``hookimpl`` marker.
+  :class:`Status`, :class:`Simulator`, :class:`MenuItem`, :class:`Widget` (a tile of the live
+  room's wall screens; its data shapes are in :mod:`hub.widgets`), and the ``hookimpl`` marker.
+- Complaints: :func:`canonical_status` maps a source system's status words to the hub's.
 - Reading a source: the :class:`Connector` protocol, :class:`Page`, :class:`RecordIn`, the errors
   to raise, and :func:`http_client` / :func:`read_json` for HTTP with timeouts.
 - Importing a file all or nothing: :func:`preview_import` and :func:`commit_import`.
+- Accounts from a staffing source: :class:`Account`, :func:`provision_account` and
+  :func:`disable_account`, called from ``records_changed`` with its session.
 - Showing data in the plugin's pages: :func:`read_session` with the :class:`Record`, :class:`Area`
   and :class:`Source` models (read them; the sync engine writes them), and the access helpers
-  :func:`roles_required`, :func:`has_role`, :func:`area_scope` and ``current_user``.
+  :func:`roles_required`, :func:`has_role`, :func:`area_scope` and ``current_user``; a
+  source's :func:`source_health` ("data as of", ok/degraded/down) to show beside its data.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,16 +24,18 @@ from typing import Any
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from hub.accounts import Account, disable_account, provision_account
 from hub.app import state
 from hub.areas import AreaDirectory, AreaRow, is_within
 from hub.auth.access import area_scope, has_role, roles_required, within
+from hub.complaints.statuses import canonical_status
 from hub.context import Hub
 from hub.hookspecs import hookimpl
 from hub.kinds import RecordKind, Status
 from hub.menu import MenuItem
 from hub.models import Area, Record, Source, SyncRun
 from hub.simulators import RunningServer, Simulator
-from hub.sources import ConfigError, ConfigField, SourceType
+from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.sync import imports
 from hub.sync.connector import (
     AuthError,
@@ -38,10 +45,15 @@ from hub.sync.connector import (
     RecordIn,
     SourceError,
     TransientError,
+    WriteBack,
     http_client,
     read_json,
 )
+from hub.sync.connector import Photo as WriteBackPhoto
+from hub.sync.health import Health, source_health
 from hub.sync.imports import ImportProblem, ImportRejected
+from hub.sync.store import RecordChange
+from hub.widgets import Widget
 
 
 @contextmanager
@@ -69,6 +81,7 @@ def commit_import(source_name: str, payloads: Sequence[Mapping[str, Any]]) -> Sy
 
 
 __all__ = [
+    "Account",
     "Area",
     "AreaDirectory",
     "AreaRow",
@@ -76,6 +89,7 @@ __all__ = [
     "ConfigError",
     "ConfigField",
     "Connector",
+    "Health",
     "Hub",
     "ImportProblem",
     "ImportRejected",
@@ -83,25 +97,34 @@ __all__ = [
     "MenuItem",
     "Page",
     "Record",
+    "RecordChange",
     "RecordIn",
     "RecordKind",
     "RunningServer",
     "Simulator",
     "Source",
     "SourceError",
+    "SourceSettings",
     "SourceType",
     "Status",
     "TransientError",
+    "Widget",
+    "WriteBack",
+    "WriteBackPhoto",
     "area_scope",
+    "canonical_status",
     "commit_import",
     "current_user",
+    "disable_account",
     "has_role",
     "hookimpl",
     "http_client",
     "is_within",
     "preview_import",
+    "provision_account",
     "read_json",
     "read_session",
     "roles_required",
+    "source_health",
     "within",
 ]

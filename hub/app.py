@@ -14,15 +14,24 @@ import redis
 from flask import Blueprint, Flask, current_app
 from rq import Queue
 
-from hub import complaints
+from hub import complaints, open311
 from hub.config import Settings, load_settings
 from hub.context import Hub
 from hub.db import Database
+from hub.live import plugin as live
 from hub.plugins import PluginRegistry
+from hub.reports import plugin as reports
 from hub.sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
-BUILTIN_PLUGINS = {"hub.complaints": complaints}
+UPLOAD_OVERHEAD = 1024 * 1024
+"""Room for a form's other fields beside the largest file allowed."""
+BUILTIN_PLUGINS = {
+    "hub.complaints": complaints,
+    "hub.reports": reports,
+    "hub.open311": open311,
+    "hub.live": live,
+}
 
 
 @dataclass
@@ -66,18 +75,15 @@ def create_app(
     app = Flask("hub", instance_path=str(instance))
     app.config["SECRET_KEY"] = settings.secret_key or _ephemeral_secret()
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["MAX_CONTENT_LENGTH"] = settings.upload_max_bytes + UPLOAD_OVERHEAD
     app.config["BABEL_DEFAULT_LOCALE"] = settings.language
     app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone
 
-    plugins = PluginRegistry(strict=settings.strict_plugins, disabled=settings.disabled_plugins)
-    for name, module in BUILTIN_PLUGINS.items():
-        plugins.register(module, name)
-    plugins.load_entry_points()
-    for name, plugin in (extra_plugins or {}).items():
-        plugins.register(plugin, name)
+    plugins = load_plugins(settings, extra_plugins)
     hub = Hub(settings, plugins)
+    # Later catalogs win: the hub's own words stay the same on every page.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
-        [str(Path(app.root_path) / "translations"), *plugins.translation_directories()]
+        [*plugins.translation_directories(), str(Path(app.root_path) / "translations")]
     )
     app.extensions["simpul"] = HubState(hub, Database(settings.database_url))
 
@@ -92,6 +98,23 @@ def create_app(
     for _plugin_name, command in plugins.collect("register_commands", click.Command, hub=hub):
         app.cli.add_command(command)
     return app
+
+
+def load_plugins(
+    settings: Settings, extra_plugins: Mapping[str, object] | None = None
+) -> PluginRegistry:
+    """The hub's own features, then every installed plugin, then ``extra_plugins``."""
+    plugins = PluginRegistry(
+        strict=settings.strict_plugins,
+        disabled=settings.disabled_plugins,
+        trace=settings.trace_hooks,
+    )
+    for name, module in BUILTIN_PLUGINS.items():
+        plugins.register(module, name)
+    plugins.load_entry_points()
+    for name, plugin in (extra_plugins or {}).items():
+        plugins.register(plugin, name)
+    return plugins
 
 
 def _ephemeral_secret() -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hub.complaints.routing import Routing, read_routing
 from hub.sources import ConfigError, SourceSettings
 
 DEFAULT_CONFIG = Path("config") / "simpul.toml"
@@ -34,6 +35,7 @@ class Settings:
     language: str = "id"
     timezone: str = "Asia/Jakarta"
     strict_plugins: bool = False
+    trace_hooks: bool = False
     disabled_plugins: tuple[str, ...] = ()
     instance_path: str = "instance"
     areas_dir: str = ""
@@ -45,8 +47,22 @@ class Settings:
     max_backoff: int = 3600
     login_attempts: int = 5
     login_lockout: int = 900
+    storage_path: str = ""
+    upload_max_bytes: int = 20 * 1024 * 1024
+    activity_types: tuple[str, ...] = (
+        "Kerja bakti",
+        "Posyandu",
+        "Musrenbang",
+        "Patroli",
+        "Penanganan banjir",
+        "Penyuluhan",
+        "Rapat koordinasi",
+        "Pelayanan warga",
+        "Lainnya",
+    )
     secret_key: str = field(default="", repr=False)
     sources: tuple[SourceSettings, ...] = ()
+    routing: Routing = field(default_factory=Routing)
 
     def source(self, name: str) -> SourceSettings:
         for source in self.sources:
@@ -69,11 +85,17 @@ def load_settings(
     document = _read_toml(path) if path.exists() else {}
     if not path.exists() and environ.get(f"{ENV_PREFIX}CONFIG"):
         raise ConfigError(f"configuration file {path} does not exist")
-    unknown = sorted(set(document) - {"hub", "sources"})
+    unknown = sorted(set(document) - {"hub", "sources", "agencies", "categories"})
     if unknown:
         raise ConfigError(f"{path}: unknown table [{unknown[0]}]")
     values = _hub_values(path, document.get("hub", {}), environ)
     values["sources"] = tuple(_sources(path, document.get("sources", {})))
+    try:
+        values["routing"] = read_routing(
+            document.get("agencies", {}), document.get("categories", {})
+        )
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
     return Settings(**values)
 
 
@@ -86,7 +108,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _hub_values(path: Path, table: Mapping[str, Any], environ: Mapping[str, str]) -> dict:
-    specs = {f.name: f for f in fields(Settings) if f.name not in ("sources", "secret_key")}
+    tables = ("sources", "secret_key", "routing")
+    specs = {f.name: f for f in fields(Settings) if f.name not in tables}
     unknown = sorted(set(table) - set(specs))
     if unknown:
         raise ConfigError(f"{path}: unknown setting [hub] {unknown[0]}")

@@ -12,8 +12,11 @@ from hub.menu import MenuItem
 from hub.plugins import PluginRegistry
 from hub.simulators import Simulator
 from hub.sources import ConfigError, SourceType
+from hub.sync.store import RecordChange
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from hub.config import Settings
 
 
@@ -46,6 +49,14 @@ class Hub:
     def menu_items(self) -> list[MenuItem]:
         collected = self.plugins.collect("register_menu_items", MenuItem, hub=self)
         return sorted((item for _, item in collected), key=lambda item: item.order)
+
+    def records_changed(self, session: Session, changes: list[RecordChange]) -> None:
+        """Tell plugins what a page of a sync (or an import) changed, inside its transaction;
+        each plugin's writes are in a savepoint of their own."""
+        if changes:
+            self.plugins.notify(
+                "records_changed", session.begin_nested, hub=self, session=session, changes=changes
+            )
 
     def source_type(self, name: str) -> SourceType:
         try:

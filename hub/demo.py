@@ -21,17 +21,24 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from hub import migrate
-from hub.app import create_app, state
+from hub.app import create_app, load_plugins, state
 from hub.areas import import_areas
 from hub.config import Settings, load_settings
 from hub.context import Hub
 from hub.embedded_redis import EmbeddedRedis
 from hub.models import User
-from hub.plugins import PluginRegistry
 from hub.simulators import RunningServer
 from hub.sync.scheduler import register_sources
 
 ADMIN = "admin"
+DEMO_PEOPLE = (
+    (ADMIN, "Admin Simpul", "admin", None, None),
+    ("operator", "Operator Ruang Kendali", "operator", None, None),
+    ("lurah.setu", "Lurah Setu", "ward_staff", "31.75.10.1005", None),
+    ("camat.cipayung", "Camat Cipayung", "officer", "31.75.10", None),
+    ("dinas.lh", "Petugas Dinas Lingkungan Hidup", "officer", None, "dlh"),
+)
+"""Who can sign in to the demo: one of each kind of user, all with the printed password."""
 SYNC_INTERVAL = 30
 SIMULATOR_TICK = 15
 
@@ -51,6 +58,8 @@ def run_demo(folder: Path, host: str, port: int) -> None:
         server = make_server(host, port, app, threaded=True)
         click.echo(f"Simpul portal: http://{host}:{server.server_port}/")
         click.echo(f"Sign in as {ADMIN} with password {password}")
+        others = ", ".join(username for username, *_ in DEMO_PEOPLE[1:])
+        click.echo(f"(the same password works for {others})")
         click.echo("Press Ctrl+C to stop.", err=True)
         try:
             server.serve_forever()
@@ -69,8 +78,7 @@ def _embedded_redis(stack: ExitStack, folder: Path) -> str:
 
 def _write_config(stack: ExitStack, folder: Path, redis_url: str) -> Path:
     """Serve every simulator and write a configuration with a source reading each."""
-    probe = Hub(Settings(), PluginRegistry())
-    probe.plugins.load_entry_points()
+    probe = Hub(Settings(), load_plugins(Settings()))
     lines = [
         "[hub]",
         f"database_url = {_toml('sqlite:///' + str(folder / 'simpul.db'))}",
@@ -107,19 +115,26 @@ def _secret(folder: Path) -> Path:
 
 
 def _prepare_database(app) -> str:
-    """Migrate, load areas and sources, and give the admin a fresh password."""
+    """Migrate, load areas and sources, and give the demo's people a fresh password."""
     hub_state = state(app)
     migrate.upgrade(hub_state.db.engine)
     import_areas(hub_state.db)
     register_sources(hub_state.db, hub_state.settings)
     password = secrets.token_urlsafe(9)
     with hub_state.db.session() as session:
-        admin = session.scalars(select(User).filter_by(username=ADMIN)).one_or_none()
-        if admin is None:
-            admin = User(username=ADMIN, full_name="Admin Simpul", role="admin")
-            session.add(admin)
-        admin.set_password(password)
-        admin.failed_logins, admin.locked_until, admin.active = 0, None, True
+        for username, full_name, role, area_code, agency_code in DEMO_PEOPLE:
+            person = session.scalars(select(User).filter_by(username=username)).one_or_none()
+            if person is None:
+                person = User(
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    area_code=area_code,
+                    agency_code=agency_code,
+                )
+                session.add(person)
+            person.set_password(password)
+            person.failed_logins, person.locked_until, person.active = 0, None, True
     return password
 
 

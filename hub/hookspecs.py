@@ -23,12 +23,15 @@ import pluggy
 if TYPE_CHECKING:
     import click
     from flask import Blueprint
+    from sqlalchemy.orm import Session
 
     from hub.context import Hub
     from hub.kinds import RecordKind
     from hub.menu import MenuItem
     from hub.simulators import Simulator
     from hub.sources import SourceType
+    from hub.sync.store import RecordChange
+    from hub.widgets import Widget
 
 PROJECT = "simpul"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -74,9 +77,30 @@ def register_commands(hub: Hub) -> list[click.Command]:
 
 
 @hookspec
+def records_changed(hub: Hub, session: Session, changes: list[RecordChange]) -> None:
+    """Records were created, changed or deleted by a sync or an import.
+
+    Called once per stored page, inside the page's transaction: what the plugin writes through
+    ``session`` commits with the page. Each call runs in a savepoint of its own, so a plugin that
+    raises loses only its own writes (and has its error shown); the page is stored anyway.
+    """
+
+
+@hookspec
 def register_simulators(hub: Hub) -> list[Simulator]:
     """Simulated city apps, for the demo and for tests.
 
     A simulator serves a realistic imitation of the app a source type connects to, and says how a
     source of that type is configured to read from it.
+    """
+
+
+@hookspec
+def register_widgets(hub: Hub) -> list[Widget]:
+    """Widgets for the live room's wall screens: KPI tiles, rankings, trends, maps, feeds.
+
+    A widget declares its kind and computes plain data for one area from a read-only session;
+    the hub calls it inside an error boundary (a widget that raises or returns data of the wrong
+    shape becomes a placeholder with the error, and the rest of the screen is drawn), caches it,
+    and has every screen showing it read it again as soon as records of the kinds it shows change.
     """

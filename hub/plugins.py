@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import traceback
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -18,11 +21,13 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import pluggy
+from pluggy import HookImpl
 
 from hub import hookspecs
 
 ENTRY_POINT_GROUP = "simpul"
 log = logging.getLogger(__name__)
+trace_log = logging.getLogger("simpul.hooks")
 T = TypeVar("T")
 
 
@@ -55,9 +60,12 @@ class PluginInfo:
 class PluginRegistry:
     """One pluggy plugin manager, with the state of every plugin it was offered."""
 
-    def __init__(self, strict: bool = False, disabled: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, strict: bool = False, disabled: tuple[str, ...] = (), trace: bool = False
+    ) -> None:
         self.strict = strict
         self.disabled = set(disabled)
+        self.trace = trace
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
@@ -113,11 +121,36 @@ class PluginRegistry:
         caller = getattr(self.manager.hook, hook_name)
         for impl in caller.get_hookimpls():
             try:
-                items = impl.function(*[kwargs[name] for name in impl.argnames])
+                items = self._call(hook_name, impl, kwargs)
                 collected.extend((impl.plugin_name, item) for item in _checked(items, expected))
             except Exception as error:
                 self.record_error(impl.plugin_name, f"{hook_name}: {error}", error)
         return collected
+
+    def notify(
+        self, hook_name: str, boundary: Callable[[], AbstractContextManager[Any]], **kwargs: Any
+    ) -> None:
+        """Call a hook that returns nothing on every plugin, each inside ``boundary()`` (such as
+        a database savepoint) and its own error boundary."""
+        caller = getattr(self.manager.hook, hook_name)
+        for impl in caller.get_hookimpls():
+            try:
+                with boundary():
+                    self._call(hook_name, impl, kwargs)
+            except Exception as error:
+                self.record_error(impl.plugin_name, f"{hook_name}: {error}", error)
+
+    def _call(self, hook_name: str, impl: HookImpl, kwargs: dict[str, Any]) -> Any:
+        """Call one plugin's implementation with the arguments it asks for; with ``trace``
+        set, log the call with its plugin and duration."""
+        if not self.trace:
+            return impl.function(*[kwargs[name] for name in impl.argnames])
+        started = time.perf_counter()
+        try:
+            return impl.function(*[kwargs[name] for name in impl.argnames])
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            trace_log.info("%s %s %.2f ms", hook_name, impl.plugin_name, elapsed)
 
     def record_error(self, plugin_name: str, message: str, error: BaseException) -> None:
         """Remember a plugin's error so it is shown; in strict mode, raise it."""

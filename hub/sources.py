@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hub.sync.connector import Connector, RecordIn
+    from hub.sync.connector import Connector, RecordIn, WriteBack
 
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
 
 
 class ConfigError(ValueError):
@@ -49,6 +49,10 @@ class SourceType:
     ``connect`` receives the validated configuration of one source and returns a
     :class:`~hub.sync.connector.Connector`; ``normalize`` turns one raw payload into a
     :class:`~hub.sync.connector.RecordIn` or raises :class:`~hub.sync.connector.InvalidRecord`.
+    ``write_back``, when the app accepts answers, sends one
+    :class:`~hub.sync.connector.WriteBack` with the source's configuration, raising
+    :class:`~hub.sync.connector.TransientError` to be retried later, or another
+    :class:`~hub.sync.connector.SourceError` when the app refuses it.
     """
 
     name: str
@@ -57,6 +61,7 @@ class SourceType:
     normalize: Callable[[Mapping[str, Any]], RecordIn]
     config: tuple[ConfigField, ...] = ()
     description: str = ""
+    write_back: Callable[[Mapping[str, Any], WriteBack], None] | None = None
 
     def validate(self, source_name: str, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Return the source's settings checked against this type's fields.
@@ -98,7 +103,13 @@ def _field_value(source_name: str, spec: ConfigField, raw: Mapping[str, Any]) ->
 
 
 def _coerce(where: str, type_name: str, value: Any) -> Any:
+    """``value`` as ``type_name``; a list is of strings, and may be given comma-separated."""
     wanted = _TYPES[type_name]
+    if wanted is list:
+        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, list) and all(isinstance(item, str) for item in items):
+            return [item.strip() for item in items if item.strip()]
+        raise ConfigError(f"{where} must be a list of text, got {value!r}")
     if isinstance(value, wanted) and not (wanted is int and isinstance(value, bool)):
         return value
     if isinstance(value, str) and wanted is not str:

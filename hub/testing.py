@@ -14,26 +14,27 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-import httpx
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from hub.app import create_app, state
+from hub.app import create_app, load_plugins, state
 from hub.areas import import_areas
 from hub.config import Settings
 from hub.context import Hub
-from hub.models import Base, SyncRun, User
-from hub.plugins import PluginRegistry
+from hub.models import Base, Record, SyncRun, User
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
+from hub.sync.connector import http_client
 from hub.sync.scheduler import register_sources
+from hub.sync.store import RecordChange
 
 POSTGRES_URL = os.environ.get(
     "SIMPUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -48,6 +49,32 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     """The CSRF token of the form on ``path``, as a browser would send it back."""
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def add_records(app: Flask, session: Session, records: Iterable[Record]) -> list[Record]:
+    """Add records as a sync would: stored, then announced through ``records_changed`` (so a
+    complaint gets its case) in the same transaction."""
+    records = list(records)
+    session.add_all(records)
+    session.flush()
+    changes = [
+        RecordChange(
+            r.id,
+            r.source_id,
+            r.kind,
+            r.external_id,
+            True,
+            None,
+            r.status,
+            r.category,
+            r.area_code,
+            r.created_at,
+            r.updated_at,
+        )
+        for r in records
+    ]
+    state(app).hub.records_changed(session, changes)
+    return records
 
 
 def run_sync(app: Flask, source_name: str, *, full: bool = False) -> SyncRun:
@@ -130,10 +157,11 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def redis_url() -> str:
-    """The real Redis, on a database of its own, emptied before the test."""
+    """The real Redis, on a database of its own. Tests share it (each app has a queue of its own),
+    so test runs side by side do not empty each other's queues."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        client.flushdb()
+        client.ping()
     except redis.RedisError as error:
         service_missing(f"Redis at {REDIS_URL}", error)
     finally:
@@ -194,43 +222,46 @@ class RunningSimulator:
         self.server = server
         self.url = server.url
         self.api_key = next(iter(simulator.environment.values()), "")
+        self.client = http_client(self.url, headers={"X-API-Key": self.api_key}, timeout=10)
 
     def source(self, name: str, interval: int = 300, **overrides) -> SourceSettings:
         settings = {**self.simulator.source_settings(self.url), **overrides}
         return SourceSettings(name, self.simulator.source_type, interval, True, settings)
 
     def control(self, path: str, body: dict | None = None) -> dict:
-        headers = {"X-API-Key": self.api_key}
-        with httpx.Client(base_url=self.url, headers=headers, timeout=10) as client:
-            response = client.post(path, json=body or {}) if body is not None else client.get(path)
+        """GET ``path`` from the simulator, or POST ``body`` to it, with its API key."""
+        client = self.client
+        response = client.post(path, json=body) if body is not None else client.get(path)
         response.raise_for_status()
         return response.json()
+
+    def stop(self) -> None:
+        self.client.close()
+        self.server.stop()
 
 
 @pytest.fixture(scope="session")
 def installed_hub() -> Hub:
-    """A hub context over the installed plugins, for reaching their simulators."""
-    registry = PluginRegistry(strict=True)
-    registry.load_entry_points()
-    return Hub(Settings(strict_plugins=True), registry)
+    """A hub context over the hub's features and the installed plugins, for their simulators."""
+    settings = Settings(strict_plugins=True)
+    return Hub(settings, load_plugins(settings))
 
 
 @pytest.fixture
 def serve_simulator(installed_hub: Hub, monkeypatch: pytest.MonkeyPatch):
     """Serve an installed plugin's simulator: ``serve_simulator("qlue", size=50)``."""
-    servers: list[RunningServer] = []
+    running: list[RunningSimulator] = []
 
     def serve(name: str, **options) -> RunningSimulator:
         simulator = installed_hub.simulators[name]
         for variable, value in simulator.environment.items():
             monkeypatch.setenv(variable, value)
-        server = RunningServer(simulator.create_app(**options))
-        servers.append(server)
-        return RunningSimulator(simulator, server)
+        running.append(RunningSimulator(simulator, RunningServer(simulator.create_app(**options))))
+        return running[-1]
 
     yield serve
-    for server in servers:
-        server.stop()
+    for each in running:
+        each.stop()
 
 
 @pytest.fixture

@@ -71,7 +71,10 @@ def test_the_demo_runs_the_whole_hub_and_stops_cleanly(tmp_path):
             )
             assert signed_in.url.path == "/complaints"
 
-            page = poll(lambda: client.get("/complaints").text, lambda text: "/complaints/" in text)
+            page = poll(
+                lambda: client.get("/complaints").text,
+                lambda text: re.search(r'href="/complaints/\d+"', text),
+            )
             assert "Sampah" in page or "Banjir" in page or "Kemacetan" in page
             sources = client.get("/sources").text
             assert "qlue-demo" in sources

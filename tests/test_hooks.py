@@ -8,7 +8,7 @@ import click
 import httpx
 import pytest
 from flask import Blueprint, Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub import hookspecs
 from hub.api import (
@@ -22,10 +22,11 @@ from hub.api import (
     Simulator,
     SourceType,
     Status,
+    Widget,
     hookimpl,
 )
 from hub.app import state
-from hub.models import RecordError
+from hub.models import AuditEntry, Record, RecordError, Screen
 from hub.sources import SourceSettings
 
 PAGES: list[list[dict]] = []
@@ -52,7 +53,12 @@ def normalize(payload):
         raise KeyError("crash")
     if "id" not in payload:
         raise InvalidRecord("no id")
-    return RecordIn(external_id=payload["id"], kind="gauge", status=payload.get("level"))
+    if payload.get("level") == "bad":
+        raise InvalidRecord("bad level", external_id=payload["id"])
+    references = (("gauge", payload["after"]),) if "after" in payload else ()
+    return RecordIn(
+        external_id=payload["id"], kind="gauge", status=payload.get("level"), references=references
+    )
 
 
 blueprint = Blueprint("gauges", __name__, url_prefix="/gauges")
@@ -73,6 +79,13 @@ def simulator_app(**options) -> Flask:
     app = Flask("gauge-sim")
     app.get("/level")(lambda: {"level": "siaga", "seed": options.get("seed", 0)})
     return app
+
+
+def gauges_on_alert(session, area_code, now):
+    alerts = session.scalar(
+        select(func.count()).where(Record.kind == "gauge", Record.status == "siaga")
+    )
+    return {"value": alerts, "colour": "yellow" if alerts else "green"}
 
 
 class GaugePlugin:
@@ -108,12 +121,43 @@ class GaugePlugin:
     def register_simulators(self):
         return [Simulator("gauge", "gauge", simulator_app, lambda url: {"url": url})]
 
+    @hookimpl
+    def register_widgets(self):
+        return [Widget("gauges.alerts", "Gauges on alert", "kpi", gauges_on_alert, ("gauge",))]
+
+    @hookimpl
+    def records_changed(self, session, changes):
+        for change in changes:
+            session.add(
+                AuditEntry(
+                    action="gauge.level",
+                    target_type="record",
+                    target_id=str(change.record_id),
+                    detail={
+                        "from": change.previous_status,
+                        "to": change.status,
+                        "created": change.created,
+                        "deleted": change.deleted,
+                    },
+                )
+            )
+
+
+class BrokenObserver:
+    @hookimpl
+    def records_changed(self, session, changes):
+        session.add(AuditEntry(action="half-done", target_type="record", target_id="0"))
+        raise RuntimeError("observer bug")
+
 
 @pytest.fixture
 def app(make_app, database_url):
-    def make(**settings):
+    def make(extra_plugins=None, **settings):
         source = SourceSettings("river", "gauge", settings=settings)
-        return make_app(database_url, plugins={"gauges": GaugePlugin()}, sources=(source,))
+        plugins = {"gauges": GaugePlugin(), **(extra_plugins or {})}
+        return make_app(
+            database_url, plugins=plugins, sources=(source,), strict_plugins=not extra_plugins
+        )
 
     return make
 
@@ -143,6 +187,37 @@ def test_register_source_types_feeds_the_sync_engine(app):
     assert errors == {"normalize": "no id", "plugin": "KeyError: 'crash'"}
 
 
+def test_register_source_types_a_record_needs_what_it_references(app):
+    PAGES[:] = [
+        [{"id": "a"}, {"id": "b", "after": "a"}],
+        [{"id": "c", "after": "b"}, {"id": "d", "after": "nowhere"}],
+    ]
+    hub_app = app()
+
+    run = state(hub_app).engine().run("river")
+
+    assert (run.created, run.errored) == (3, 1)
+    with state(hub_app).db.session() as session:
+        error = session.scalars(select(RecordError)).one()
+    assert error.message == "unknown gauge 'nowhere'"
+
+
+def test_register_source_types_a_bad_new_version_keeps_the_stored_one(app):
+    PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}]]
+    hub_app = app()
+    state(hub_app).engine().run("river")
+    PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "bad"}]]
+
+    run = state(hub_app).engine().run("river", full=True)
+
+    assert (run.errored, run.deleted) == (1, 0)
+    with state(hub_app).db.session() as session:
+        error = session.scalars(select(RecordError)).one()
+        b = session.scalars(select(Record).filter_by(external_id="b")).one()
+    assert (error.external_id, error.message) == ("b", "bad level")
+    assert (b.status, b.deleted_at) == ("siaga", None)
+
+
 def test_register_source_types_a_raising_connector_fails_only_its_run(app):
     PAGES[:] = [[{"id": "a"}]]
     hub_app = app(explode=True)
@@ -150,6 +225,44 @@ def test_register_source_types_a_raising_connector_fails_only_its_run(app):
     run = state(hub_app).engine().run("river")
 
     assert (run.status, run.error_kind, run.error) == ("failed", "internal", "connector bug")
+
+
+def audit_details(app, action="gauge.level"):
+    with state(app).db.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).filter_by(action=action).order_by(AuditEntry.id)
+        )
+        return [entry.detail for entry in entries]
+
+
+def test_records_changed_sees_each_change_inside_the_page_transaction(app):
+    PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}]]
+    hub_app = app()
+    state(hub_app).engine().run("river")
+    PAGES[:] = [[{"id": "a", "level": "awas"}]]
+
+    state(hub_app).engine().run("river", full=True)
+
+    assert audit_details(hub_app) == [
+        {"from": None, "to": "siaga", "created": True, "deleted": False},
+        {"from": None, "to": "siaga", "created": True, "deleted": False},
+        {"from": "siaga", "to": "awas", "created": False, "deleted": False},
+        {"from": "siaga", "to": "siaga", "created": False, "deleted": True},
+    ]
+
+
+def test_records_changed_a_raising_plugin_loses_only_its_own_writes(app):
+    PAGES[:] = [[{"id": "a", "level": "siaga"}]]
+    hub_app = app(extra_plugins={"broken": BrokenObserver()})
+
+    run = state(hub_app).engine().run("river")
+
+    assert (run.status, run.created) == ("succeeded", 1)
+    assert audit_details(hub_app, "half-done") == []
+    assert len(audit_details(hub_app)) == 1
+    assert state(hub_app).hub.plugins.plugins["broken"].last_error == (
+        "records_changed: observer bug"
+    )
 
 
 def test_register_record_kinds_declares_statuses(app):
@@ -197,3 +310,27 @@ def test_register_simulators_serves_a_simulated_app(app):
 
     assert body == {"level": "siaga", "seed": 4}
     assert simulator.source_settings(server.url) == {"url": server.url}
+
+
+def test_register_widgets_puts_the_widget_on_a_wall_screen(app, make_user, sign_in):
+    PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}, {"id": "c"}]]
+    hub_app = app()
+    state(hub_app).engine().run("river")
+    with state(hub_app).db.session() as session:
+        session.add(Screen(name="river", title="River", widgets=["gauges.alerts", "gauges.gone"]))
+    make_user(hub_app, "operator1", "operator")
+    client = hub_app.test_client()
+    sign_in(client, "operator1")
+
+    shown = client.get("/live/api/screens/river/data").json["widgets"]
+
+    assert [(w["name"], w["status"]) for w in shown] == [
+        ("gauges.alerts", "ok"),
+        ("gauges.gone", "missing"),
+    ]
+    assert shown[0]["data"] == {"value": 2, "colour": "yellow"}
+    assert (shown[0]["title"], shown[0]["kind"], shown[0]["sources"]) == (
+        "Gauges on alert",
+        "kpi",
+        ["river"],
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +35,12 @@ class Record(Base):
         Index("ix_records_kind_status", "kind", "status"),
         Index("ix_records_kind_area", "kind", "area_code"),
         Index("ix_records_kind_created", "kind", "created_at"),
+        Index(
+            "ix_records_deleted",
+            "id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

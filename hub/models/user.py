@@ -12,10 +12,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from hub.models.base import Base, UTCDateTime, utcnow
 
 ROLES = ("admin", "operator", "officer", "ward_staff")
+NO_PASSWORD = "!"
+"""The password hash of an account that cannot sign in until a password is set."""
 
 
 class User(UserMixin, Base):
-    """A person who signs in to the portal."""
+    """A person who signs in to the portal.
+
+    Ward staff work in their ``area_code`` (a kelurahan or kecamatan); officers work for their
+    ``agency_code`` (a dinas or suku dinas), optionally within an area.
+    """
 
     __tablename__ = "users"
 
@@ -25,6 +31,10 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     area_code: Mapped[str | None] = mapped_column(String(16), ForeignKey("areas.code"))
+    agency_code: Mapped[str | None] = mapped_column(String(32))
+    provisioned_by: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL")
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -38,4 +48,6 @@ class User(UserMixin, Base):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        if self.password_hash == NO_PASSWORD:
+            return False
         return check_password_hash(self.password_hash, password)

@@ -38,12 +38,24 @@ class AuthError(SourceError):
 
 
 class InvalidRecord(ValueError):
-    """One payload cannot be normalized; it is recorded as an error and the run goes on."""
+    """One payload cannot be normalized; it is recorded as an error and the run goes on.
+
+    Give ``external_id`` when the payload has one the hub cannot guess (it looks for ``id``).
+    """
+
+    def __init__(self, message: str, external_id: str | None = None) -> None:
+        super().__init__(message)
+        self.external_id = external_id
 
 
 @dataclass
 class RecordIn:
-    """A normalized record, as a normalizer returns it."""
+    """A normalized record, as a normalizer returns it.
+
+    ``references`` names other records this one needs, as ``(kind, external id)`` pairs (an
+    attendance needs its person); a record whose reference is neither stored nor in the same
+    page is a record error, "unknown <kind> '<id>'".
+    """
 
     external_id: str
     kind: str
@@ -57,7 +69,33 @@ class RecordIn:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    references: tuple[tuple[str, str], ...] = ()
     deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo sent with a write-back: JPEG bytes and a file name."""
+
+    name: str
+    data: bytes
+    content_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    """An answer to a record, written back to its source app.
+
+    ``status`` is the hub's canonical status; ``idempotency_key`` is the same on every attempt,
+    so the source applies a retried write-back once.
+    """
+
+    external_id: str
+    status: str
+    note: str
+    author: str
+    idempotency_key: str
+    photos: tuple[Photo, ...] = ()
 
 
 @dataclass

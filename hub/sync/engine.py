@@ -26,7 +26,7 @@ from hub.models.base import utcnow
 from hub.models.run import FAILED, RUNNING, SUCCEEDED
 from hub.sources import ConfigError
 from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
-from hub.sync.store import PageOutcome, PageStore
+from hub.sync.store import CHANGE_COLUMNS, PageOutcome, PageStore, deletion
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,7 @@ class SyncEngine:
     def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
         with self.db.session() as session:
             outcome = store.store(session, page.records)
+            self.hub.records_changed(session, outcome.changes)
             self._add(run, outcome)
             fenced = session.execute(
                 update(SyncRun)
@@ -173,7 +174,7 @@ class SyncEngine:
     def _sweep_deleted(self, source: Source, run: SyncRun) -> None:
         """After a complete listing, records the source no longer lists are marked deleted."""
         with self.db.session() as session:
-            result = session.execute(
+            gone = session.execute(
                 update(Record)
                 .where(
                     Record.source_id == source.id,
@@ -181,8 +182,11 @@ class SyncEngine:
                     or_(Record.last_seen_run_id.is_(None), Record.last_seen_run_id != run.id),
                 )
                 .values(deleted_at=utcnow())
-            )
-            run.deleted += result.rowcount
+                .returning(*CHANGE_COLUMNS)
+                .execution_options(synchronize_session=False)
+            ).all()
+            run.deleted += len(gone)
+            self.hub.records_changed(session, [deletion(row) for row in gone])
             session.execute(
                 update(Source).where(Source.id == source.id).values(full_sync_requested=False)
             )

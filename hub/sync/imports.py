@@ -92,6 +92,7 @@ def commit_import(
             session.flush()
             store = PageStore(source.id, run.id, source_type.normalize, frozenset(hub.record_kinds))
             outcome = store.store(session, [dict(payload) for payload in payloads])
+            hub.records_changed(session, outcome.changes)
             run.created, run.updated, run.unchanged = (
                 outcome.created,
                 outcome.updated,

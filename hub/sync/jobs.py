@@ -8,7 +8,9 @@ from flask import Flask
 from rq import get_current_job
 
 from hub.app import create_app, state
+from hub.complaints import outbox
 from hub.models import SyncRun
+from hub.storage import open_storage
 
 _bound: Flask | None = None
 
@@ -19,7 +21,7 @@ def bind(app: Flask) -> None:
     _bound = app
 
 
-def _app() -> Flask:
+def worker_app() -> Flask:
     if _bound is None:
         bind(create_app())
     assert _bound is not None
@@ -30,8 +32,14 @@ def sync_source(source_name: str, full: bool = False) -> dict[str, Any]:
     """Run one sync of a source; return its outcome (kept by RQ as the job's result)."""
     job = get_current_job()
     worker = job.worker_name if job is not None and job.worker_name else "rq"
-    run = state(_app()).engine().run(source_name, full=full, worker=worker)
+    run = state(worker_app()).engine().run(source_name, full=full, worker=worker)
     return summary(source_name, run)
+
+
+def deliver_write_back(message_id: int) -> str:
+    """Deliver one outbox message to its source; return its new state."""
+    hub = state(worker_app())
+    return outbox.deliver(hub.hub, hub.db, open_storage(hub.settings), message_id)
 
 
 def summary(source_name: str, run: SyncRun | None) -> dict[str, Any]:

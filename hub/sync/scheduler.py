@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from rq import Queue
 from sqlalchemy import select, update
 
+from hub.complaints import outbox
 from hub.config import Settings
 from hub.db import Database
 from hub.models import Source
@@ -39,7 +40,8 @@ def register_sources(db: Database, settings: Settings) -> None:
 
 
 def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = None) -> list[str]:
-    """Reap abandoned runs and enqueue a sync of every enabled source that is due."""
+    """Reap abandoned runs, enqueue a sync of every enabled source that is due (returning their
+    names), and enqueue the write-backs that are due."""
     now = now or utcnow()
     reap_stale_runs(db, settings.run_stale_after, now)
     with db.session() as session:
@@ -60,6 +62,7 @@ def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = 
                 description=f"sync {source.name}",
             )
             enqueued.append(source.name)
+    outbox.enqueue_due(db, queue, now)
     return enqueued
 
 

@@ -6,9 +6,10 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from hub.models import Area, Record, RecordError
@@ -16,6 +17,57 @@ from hub.models.base import utcnow
 from hub.sync.connector import InvalidRecord, RecordIn
 
 PAYLOAD_EXCERPT = 4000
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record a sync or an import created, changed or deleted, as the ``records_changed`` hook
+    sees it."""
+
+    record_id: int
+    source_id: int
+    kind: str
+    external_id: str
+    created: bool
+    previous_status: str | None
+    status: str | None
+    category: str | None
+    area_code: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    deleted: bool = False
+
+
+CHANGE_COLUMNS = (
+    Record.id,
+    Record.source_id,
+    Record.kind,
+    Record.external_id,
+    Record.status,
+    Record.category,
+    Record.area_code,
+    Record.created_at,
+    Record.updated_at,
+)
+"""The columns :func:`deletion` reads from an UPDATE ... RETURNING."""
+
+
+def deletion(row: Any) -> RecordChange:
+    """The change for a record a complete listing no longer had."""
+    return RecordChange(
+        row.id,
+        row.source_id,
+        row.kind,
+        row.external_id,
+        False,
+        row.status,
+        row.status,
+        row.category,
+        row.area_code,
+        row.created_at,
+        row.updated_at,
+        deleted=True,
+    )
 
 
 @dataclass
@@ -27,6 +79,7 @@ class PageOutcome:
     unchanged: int = 0
     errored: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[RecordChange] = field(default_factory=list)
 
 
 @dataclass
@@ -47,7 +100,9 @@ class PageStore:
     def store(self, session: Session, payloads: list[Any]) -> PageOutcome:
         outcome = PageOutcome()
         records = self._normalized(payloads, outcome)
-        incoming = self._in_known_areas(session, records, outcome)
+        incoming = self._with_references(
+            session, self._in_known_areas(session, records, outcome), outcome
+        )
         existing = self._existing(session, list(incoming))
         now = utcnow()
         inserts, updates, seen = [], [], []
@@ -61,14 +116,25 @@ class PageStore:
                 updates.append({"id": row.id, **self._values(record, payload, digest, now)})
         if inserts:
             session.execute(insert(Record), [{**v, "first_seen_at": now} for v in inserts])
+            ids_by_external_id = {
+                row.external_id: row.id
+                for row in self._existing(session, [v["external_id"] for v in inserts]).values()
+            }
+            outcome.changes += [
+                _change(ids_by_external_id[v["external_id"]], v, None, True) for v in inserts
+            ]
         if updates:
             session.execute(update(Record), updates)
+            outcome.changes += [
+                _change(v["id"], v, existing[v["external_id"]].status, False) for v in updates
+            ]
         if seen and self.full:
             session.execute(
                 update(Record).where(Record.id.in_(seen)).values(last_seen_run_id=self.run_id)
             )
         if outcome.errors:
             session.execute(insert(RecordError), outcome.errors)
+            self._keep_listed(session, [e["external_id"] for e in outcome.errors])
         outcome.created, outcome.updated, outcome.unchanged = len(inserts), len(updates), len(seen)
         return outcome
 
@@ -85,6 +151,42 @@ class PageStore:
             else:
                 error = InvalidRecord(f"unknown area code {record.area_code!r}")
                 self._error(outcome, payload, error)
+        return kept
+
+    def _keep_listed(self, session: Session, external_ids: list[str | None]) -> None:
+        """In a complete listing, a record whose new version is bad is still listed: it keeps
+        its stored version and is not taken for deleted."""
+        listed = [external_id for external_id in external_ids if external_id]
+        if self.full and listed:
+            session.execute(
+                update(Record)
+                .where(Record.source_id == self.source_id, Record.external_id.in_(listed))
+                .values(last_seen_run_id=self.run_id)
+            )
+
+    def _with_references(
+        self, session: Session, records: dict[str, tuple], outcome: PageOutcome
+    ) -> dict[str, tuple]:
+        """Keep the records whose references exist (stored, or in this page)."""
+        wanted = {ref for record, _, _ in records.values() for ref in record.references}
+        here = {(record.kind, external_id) for external_id, (record, _, _) in records.items()}
+        missing = wanted - here
+        if missing:
+            found = session.execute(
+                select(Record.kind, Record.external_id).where(
+                    tuple_(Record.kind, Record.external_id).in_(missing),
+                    Record.deleted_at.is_(None),
+                )
+            )
+            missing -= {tuple(row) for row in found}
+        kept = {}
+        for external_id, (record, payload, digest) in records.items():
+            unknown = [ref for ref in record.references if ref in missing]
+            if unknown:
+                kind, reference = unknown[0]
+                self._error(outcome, payload, InvalidRecord(f"unknown {kind} {reference!r}"))
+            else:
+                kept[external_id] = (record, payload, digest)
         return kept
 
     def _normalized(self, payloads: list[Any], outcome: PageOutcome) -> dict[str, tuple]:
@@ -116,7 +218,9 @@ class PageStore:
     def _error(self, outcome: PageOutcome, payload: Any, error: Exception) -> None:
         stage = "normalize" if isinstance(error, InvalidRecord) else "plugin"
         message = str(error) if stage == "normalize" else f"{type(error).__name__}: {error}"
-        external_id = payload.get("id") if isinstance(payload, dict) else None
+        external_id = getattr(error, "external_id", None) or (
+            payload.get("id") if isinstance(payload, dict) else None
+        )
         outcome.errored += 1
         outcome.errors.append(
             {
@@ -138,6 +242,7 @@ class PageStore:
                 Record.id,
                 Record.external_id,
                 Record.content_hash,
+                Record.status,
                 Record.updated_at,
                 Record.deleted_at,
             ).where(Record.source_id == self.source_id, Record.external_id.in_(external_ids))
@@ -165,6 +270,24 @@ class PageStore:
             "last_seen_run_id": self.run_id,
             "deleted_at": now if record.deleted else None,
         }
+
+
+def _change(
+    record_id: int, values: dict[str, Any], previous_status: str | None, created: bool
+) -> RecordChange:
+    return RecordChange(
+        record_id,
+        values["source_id"],
+        values["kind"],
+        values["external_id"],
+        created,
+        previous_status,
+        values["status"],
+        values["category"],
+        values["area_code"],
+        values["created_at"],
+        values["updated_at"],
+    )
 
 
 def content_hash(payload: Any) -> str:
