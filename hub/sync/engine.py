@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import exc, func, or_, select, update
+from sqlalchemy import exc, or_, select, update
 
 from hub.context import Hub
 from hub.db import Database
@@ -267,8 +267,3 @@ def reap_stale_runs(db: Database, stale_after: int, now: datetime | None = None)
             )
         )
         return result.rowcount
-
-
-def running_count(db: Database) -> int:
-    with db.session() as session:
-        return session.scalar(select(func.count()).where(SyncRun.status == RUNNING)) or 0
