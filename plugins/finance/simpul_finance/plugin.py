@@ -15,6 +15,7 @@ from hub.api import (
     RecordKind,
     Simulator,
     SourceType,
+    Widget,
     hookimpl,
 )
 from simpul_finance.connector import FileSourceConnector, FinanceConnector
@@ -22,6 +23,7 @@ from simpul_finance.kinds import BUDGET_LINE_KIND, REALIZATION_KIND
 from simpul_finance.normalize import normalize
 from simpul_finance.simulator import DEMO_API_KEY, create_app
 from simpul_finance.views import READERS, create_blueprint
+from simpul_finance.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_FINANCE_API_KEY"
 
@@ -85,3 +87,8 @@ def register_simulators(hub: Hub) -> list[Simulator]:
 def source_settings(base_url: str) -> dict[str, Any]:
     """Settings of a ``finance`` source that reads from the simulator at ``base_url``."""
     return {"url": base_url, "api_key_env": API_KEY_ENV, "page_size": 500}
+
+
+@hookimpl
+def register_widgets() -> list[Widget]:
+    return WIDGETS

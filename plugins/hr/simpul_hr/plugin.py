@@ -18,6 +18,7 @@ from hub.api import (
     RecordKind,
     Simulator,
     SourceType,
+    Widget,
     hookimpl,
 )
 from simpul_hr.attendance_connector import AttendanceConnector
@@ -29,6 +30,7 @@ from simpul_hr.scim import DEPARTMENT
 from simpul_hr.scim_connector import ScimConnector
 from simpul_hr.simulator.app import DEMO_API_KEY, create_app
 from simpul_hr.views import READERS, blueprint
+from simpul_hr.widgets import WIDGETS
 
 TOKEN_ENV = "SIMPUL_HR_API_KEY"
 DEMO_POSITIONS = ["Camat"]
@@ -151,3 +153,8 @@ def scim_settings(base_url: str) -> dict[str, Any]:
 def attendance_settings(base_url: str) -> dict[str, Any]:
     """Settings of an ``attendance`` source reading the simulator at ``base_url``."""
     return {"url": base_url, "token_env": TOKEN_ENV}
+
+
+@hookimpl
+def register_widgets() -> list[Widget]:
+    return WIDGETS

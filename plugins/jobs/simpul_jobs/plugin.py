@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from hub.api import ConfigField, Hub, MenuItem, RecordKind, Simulator, SourceType, hookimpl
+from hub.api import ConfigField, Hub, MenuItem, RecordKind, Simulator, SourceType, Widget, hookimpl
 from simpul_jobs.feed import JobPostingFeedConnector
 from simpul_jobs.kinds import KINDS
 from simpul_jobs.normalize import normalize
@@ -17,6 +17,7 @@ from simpul_jobs.pencaker import PencakerConnector
 from simpul_jobs.posting import normalize_posting
 from simpul_jobs.simulator import DEMO_API_KEY, FEED_PATH, create_app
 from simpul_jobs.views import ALL_ROLES, blueprint
+from simpul_jobs.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_PENCAKER_API_KEY"
 TIMEOUT = ConfigField("timeout", "float", required=False, default=10.0, help="seconds per request")
@@ -97,3 +98,8 @@ def pencaker_settings(base_url: str) -> dict[str, Any]:
 def feed_settings(base_url: str) -> dict[str, Any]:
     """Settings of a ``jobposting_feed`` source that reads the simulator's feed at ``base_url``."""
     return {"url": base_url + FEED_PATH}
+
+
+@hookimpl
+def register_widgets() -> list[Widget]:
+    return WIDGETS
