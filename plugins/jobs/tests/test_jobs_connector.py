@@ -8,8 +8,8 @@ from collections import Counter
 
 import httpx
 import pytest
-from conftest import SIZE, TODAY, call, read_all, source_page, stored
 from flask import Flask
+from jobs_helpers import SIZE, TODAY, call, read_all, source_page, stored
 from simpul_jobs.pencaker import STREAMS, PencakerConnector, Position
 from simpul_jobs.simulator import DEMO_API_KEY
 

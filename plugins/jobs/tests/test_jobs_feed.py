@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import TODAY, call, posting, source_page, stored
 from flask import Flask
+from jobs_helpers import TODAY, call, posting, source_page, stored
 from simpul_jobs.feed import JobPostingFeedConnector
 from simpul_jobs.jsonld import has_schema_context, postings_in
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import TODAY, call, posting, seeker
 from flask import Flask
+from jobs_helpers import TODAY, call, posting, seeker
 from simpul_jobs import figures
 
 from hub.api import read_session

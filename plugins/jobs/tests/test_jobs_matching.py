@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TODAY, call, posting, seeker
 from flask import Flask
+from jobs_helpers import TODAY, call, posting, seeker
 from simpul_jobs.matching import seekers_for, shared_skills, vacancies_for
 from sqlalchemy import select
 

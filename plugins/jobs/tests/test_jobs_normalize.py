@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from conftest import posting, seeker
+from jobs_helpers import posting, seeker
 from simpul_jobs.education import lowest_level_in, meets
 from simpul_jobs.normalize import normalize, years_after
 from simpul_jobs.posting import normalize_posting

@@ -8,9 +8,9 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from conftest import call, posting, seeker, stored
 from flask import Flask
 from flask.testing import FlaskClient
+from jobs_helpers import call, posting, seeker, stored
 
 from hub.testing import run_sync
 

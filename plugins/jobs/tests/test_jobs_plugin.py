@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 from types import SimpleNamespace
 
 import pytest
-from conftest import TODAY, seeker
+from jobs_helpers import TODAY, seeker
 from simpul_jobs import plugin
 from simpul_jobs.feed import JobPostingFeedConnector
 from simpul_jobs.pencaker import PencakerConnector

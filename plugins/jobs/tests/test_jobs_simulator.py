@@ -8,7 +8,7 @@ from datetime import date
 
 import httpx
 import pytest
-from conftest import LOOPBACK, SIZE, TODAY, posting, seeker
+from jobs_helpers import LOOPBACK, SIZE, TODAY, posting, seeker
 from simpul_jobs.education import LEVELS
 from simpul_jobs.factory import SEEKERS_PER_VACANCY
 from simpul_jobs.simulator import DEMO_API_KEY, FEED_PATH, MAX_LIMIT, create_app
