@@ -65,11 +65,6 @@ DAYS = 90
 
 LIVE = "NOT EXISTS (SELECT 1 FROM records r WHERE r.id = c.record_id AND r.deleted_at IS NOT NULL)"
 """Not deleted by its source, as written by hand."""
-SUGGESTED_INDEXES = (
-    "CREATE INDEX ix_records_deleted ON records (id) WHERE deleted_at IS NOT NULL",
-    "CREATE INDEX ix_complaint_cases_received ON complaint_cases (received_at)",
-)
-"""What the period queries would use, beyond the migrated schema."""
 
 KEYS = {
     KELURAHAN: ("c.area_code", ""),
@@ -370,12 +365,6 @@ class Bench:
         scans = [row[0].strip(" ->") for row in rows if "Scan" in row[0]]
         print("plan of the weekly counts: " + "; ".join(scans))
 
-    def add_suggested_indexes(self) -> None:
-        for statement in SUGGESTED_INDEXES:
-            print(statement)
-            self.raw.execute(statement)
-        self.raw.execute("ANALYZE")
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -390,14 +379,7 @@ def main() -> None:
         print(f"median of {options.runs} runs; rankings over the last {DAYS} days unless said")
         bench = Bench(url, options.runs)
         try:
-            print("\n-- the schema as migrated")
             bench.rankings((KELURAHAN, KECAMATAN, AGENCY), figures=True)
-            bench.rankings_page()
-            bench.weekly()
-            bench.plan()
-            print("\n-- with the suggested indexes")
-            bench.add_suggested_indexes()
-            bench.rankings((KELURAHAN,), figures=False)
             bench.rankings_page()
             bench.weekly()
             bench.plan()
