@@ -88,8 +88,8 @@ def add_accepted_report(app, author: str) -> None:
 def wall(make_app, make_user, sign_in):
     """An app with the default screens and an operator signed in: (app, client)."""
 
-    def make(database_url: str, plugins: dict | None = None):
-        app = make_app(database_url, plugins=plugins)
+    def make(database_url: str, plugins: dict | None = None, **settings):
+        app = make_app(database_url, plugins=plugins, **settings)
         with state(app).db.session() as session:
             ensure_defaults(session, "en")
         make_user(app, "operator1", "operator")
@@ -181,14 +181,23 @@ def test_a_screen_for_one_kecamatan_shows_only_its_complaints(database_url, wall
     assert [label["text"] for label in shown["complaints.map"]["data"]["labels"]] == ["Setu"]
 
 
-def test_the_city_services_screen_waits_for_the_plugins_with_placeholders(sqlite_url, wall):
+def test_the_city_services_screen_shows_the_plugins_tiles(sqlite_url, wall):
     _app, client = wall(sqlite_url)
 
     shown = widgets_of(client, "city-services")
 
     assert set(shown) >= {"jobs.vacancies", "finance.absorption", "hr.attendance"}
-    assert {widget["status"] for widget in shown.values()} == {"missing"}
+    assert {widget["status"] for widget in shown.values()} == {"ok"}
+
+
+def test_a_tile_whose_plugin_is_gone_is_a_placeholder(sqlite_url, wall):
+    _app, client = wall(sqlite_url, disabled_plugins=("finance",), strict_plugins=False)
+
+    shown = widgets_of(client, "city-services")
+
+    assert shown["finance.absorption"]["status"] == "missing"
     assert shown["finance.absorption"]["message"] == "No installed plugin provides this widget."
+    assert shown["jobs.vacancies"]["status"] == "ok"
 
 
 def raises(session, area_code, now):
