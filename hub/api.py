@@ -5,6 +5,9 @@ Plugins use only this module (and the hooks in :mod:`hub.hookspecs`), never the 
 - Declaring: :class:`SourceType` with :class:`ConfigField`, :class:`RecordKind` with
   :class:`Status`, :class:`Simulator`, :class:`MenuItem`, :class:`Widget` (a tile of the live
   room's wall screens; its data shapes are in :mod:`hub.widgets`), and the ``hookimpl`` marker.
+- Writing a simulator: :class:`FaultInjector` (the faults every simulator takes through
+  ``POST /_sim/faults``), :func:`json_response`, :func:`json_body`, :func:`require_api_key` and
+  :func:`checked_counts` (the counts of a ``/_sim/tick``).
 - Complaints: :func:`canonical_status` maps a source system's status words to the hub's.
 - Reading a source: the :class:`Connector` protocol, :class:`Page`, :class:`RecordIn`, the errors
   to raise, and :func:`http_client` / :func:`read_json` for HTTP with timeouts.
@@ -35,6 +38,8 @@ from hub.kinds import RecordKind, Status
 from hub.menu import MenuItem
 from hub.models import Area, Record, Source, SyncRun
 from hub.simulators import RunningServer, Simulator
+from hub.simulators.faults import FaultInjector
+from hub.simulators.web import checked_counts, json_body, json_response, require_api_key
 from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.sync import imports
 from hub.sync.connector import (
@@ -89,6 +94,7 @@ __all__ = [
     "ConfigError",
     "ConfigField",
     "Connector",
+    "FaultInjector",
     "Health",
     "Hub",
     "ImportProblem",
@@ -113,6 +119,7 @@ __all__ = [
     "WriteBackPhoto",
     "area_scope",
     "canonical_status",
+    "checked_counts",
     "commit_import",
     "current_user",
     "disable_account",
@@ -120,10 +127,13 @@ __all__ = [
     "hookimpl",
     "http_client",
     "is_within",
+    "json_body",
+    "json_response",
     "preview_import",
     "provision_account",
     "read_json",
     "read_session",
+    "require_api_key",
     "roles_required",
     "source_health",
     "within",

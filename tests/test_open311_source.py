@@ -186,6 +186,7 @@ def test_a_garbage_body_fails_the_run_and_keeps_what_is_stored(make_app, databas
     for fault, message in (
         ("html_next", "answered HTML, not JSON"),
         ("malformed_next", "malformed"),
+        ("garbage_next", "answered a JSON dict, expected a list"),
     ):
         control(simulator, "/_sim/faults", {fault: 1})
         failed = run_sync(app, SOURCE)

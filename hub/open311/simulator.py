@@ -10,11 +10,9 @@ faults into ``requests.json`` and ``/_sim/stats`` counts its calls. Every endpoi
 from __future__ import annotations
 
 import hmac
-import json
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,78 +22,15 @@ from flask import Flask, Response, request
 from hub.areas import AreaDirectory
 from hub.open311.georeport import format_time, parse_time
 from hub.open311.simulated_requests import SERVICES, RequestFactory, RequestStore, Service
+from hub.simulators.faults import FaultInjector
+from hub.simulators.web import checked_counts, json_body, json_response
 
 DEMO_API_KEY = "open311-demo-key"
 ZONE = ZoneInfo("Asia/Makassar")
 DEFAULT_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
-FAILURES = ("fail_next", "rate_limit_next", "malformed_next", "html_next")
 MAINTENANCE_PAGE = "<!DOCTYPE html><html><body><h1>Sedang dalam pemeliharaan</h1></body></html>"
-
-
-@dataclass
-class Faults:
-    """What ``POST /_sim/faults`` sets; the counters count down one ``requests.json`` call each."""
-
-    latency_ms: int = 0
-    fail_next: int = 0
-    rate_limit_next: int = 0
-    retry_after: int = 1
-    malformed_next: int = 0
-    html_next: int = 0
-    invalid_next: int = 0
-
-
-class FaultInjector:
-    """The current faults, and the number of ``requests.json`` calls they were applied to."""
-
-    def __init__(self) -> None:
-        self.faults = Faults()
-        self.calls = 0
-        self._lock = threading.Lock()
-
-    def configure(self, changes: Any) -> dict[str, int]:
-        """Apply ``changes`` (``{"reset": true}`` first); ValueError names the first bad one."""
-        if not isinstance(changes, dict):
-            raise ValueError("expected a JSON object")
-        names = {f.name for f in fields(Faults)}
-        for name, value in changes.items():
-            if name == "reset" and isinstance(value, bool):
-                continue
-            if name not in names:
-                raise ValueError(f"unknown fault {name!r} (expected one of {', '.join(names)})")
-            if type(value) is not int or value < 0:
-                raise ValueError(f"{name} must be a whole number, 0 or more")
-        with self._lock:
-            if changes.get("reset"):
-                self.faults = Faults()
-            for name, value in changes.items():
-                if name != "reset":
-                    setattr(self.faults, name, value)
-            return asdict(self.faults)
-
-    def admit(self) -> tuple[float, str | None]:
-        """Count a call; return its delay in seconds and the failure it answers with, if any."""
-        with self._lock:
-            self.calls += 1
-            failure = next((name for name in FAILURES if getattr(self.faults, name)), None)
-            if failure:
-                setattr(self.faults, failure, getattr(self.faults, failure) - 1)
-            return self.faults.latency_ms / 1000, failure
-
-    def distort(self, page: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The page, with two invalid requests added while ``invalid_next`` counts down."""
-        with self._lock:
-            if not page or not self.faults.invalid_next:
-                return page
-            self.faults.invalid_next -= 1
-        without_id = {
-            name: value for name, value in page[0].items() if name != "service_request_id"
-        }
-        pending = {**page[0], "status": "pending"}
-        pending["service_request_id"] += "-X"
-        return [*page, without_id, pending]
 
 
 def create_app(
@@ -111,7 +46,7 @@ def create_app(
     rng = random.Random(seed)
     reference = reference or datetime.now(UTC).replace(second=0, microsecond=0)
     store = RequestStore(RequestFactory(areas, rng, reference), size)
-    injector = FaultInjector()
+    faults = FaultInjector(extra={"html_next": 0})
     app = Flask(__name__)
 
     @app.before_request
@@ -123,41 +58,37 @@ def create_app(
 
     @app.get("/open311/v2/services.json")
     def services() -> Response:
-        return _json([_service(service) for service in SERVICES])
+        return json_response([_service(service) for service in SERVICES])
 
     @app.get("/open311/v2/requests.json")
     def requests() -> Response:
-        delay, failure = injector.admit()
-        if delay:
-            time.sleep(delay)
-        if failure:
-            return _failure(failure, injector.faults.retry_after)
+        refused = faults.admit(error=_errors)
+        if refused is not None:
+            return refused
+        if faults.take("html_next"):
+            return Response(MAINTENANCE_PAGE, mimetype="text/html")
         try:
             found = listing(store.all(), request.args)
         except ValueError as error:
             return _errors(400, str(error))
-        return _json(injector.distort([_served(item) for item in found]))
+        page = [_served(item) for item in found]
+        if page and faults.take("invalid_next"):
+            page += invalid_requests(page[0])
+        return json_response(page)
 
     @app.post("/_sim/tick")
     def tick() -> Response:
-        body = request.get_json(silent=True) if request.get_data() else {}
-        if not isinstance(body, dict) or set(body) - {"new", "updates"}:
-            return _json({"error": 'expected {"new": N, "updates": N}'}, 400)
-        counts = {name: body.get(name, 0) for name in ("new", "updates")}
-        if any(type(value) is not int or value < 0 for value in counts.values()):
-            return _json({"error": "new and updates must be whole numbers, 0 or more"}, 400)
-        return _json({**store.tick(**counts), "total": store.total})
-
-    @app.post("/_sim/faults")
-    def faults() -> Response:
         try:
-            return _json(injector.configure(request.get_json(silent=True)))
+            counts = checked_counts(json_body(), ("new", "updates"))
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
+        return json_response({**store.tick(**counts), "total": store.total})
+
+    faults.serve_controls(app)
 
     @app.get("/_sim/stats")
     def stats() -> Response:
-        return _json({"total": store.total, "requests": injector.calls})
+        return json_response({"total": store.total, "requests": faults.requests})
 
     if tick_seconds > 0:
         threading.Thread(
@@ -241,21 +172,13 @@ def _served(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _failure(failure: str, retry_after: int) -> Response:
-    if failure == "rate_limit_next":
-        response = _errors(429, "too many requests")
-        response.headers["Retry-After"] = str(retry_after)
-        return response
-    if failure == "malformed_next":
-        return Response('[{"service_request_id": "MDO-', mimetype="application/json")
-    if failure == "html_next":
-        return Response(MAINTENANCE_PAGE, mimetype="text/html")
-    return _errors(500, "simulated failure")
+def invalid_requests(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """Two broken requests shaped like ``model``: one without an id, one with an unknown status."""
+    without_id = {name: value for name, value in model.items() if name != "service_request_id"}
+    pending = {**model, "status": "pending"}
+    pending["service_request_id"] += "-X"
+    return [without_id, pending]
 
 
 def _errors(status: int, description: str) -> Response:
-    return _json([{"code": status, "description": description}], status)
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
+    return json_response([{"code": status, "description": description}], status)

@@ -99,6 +99,19 @@ def test_a_cursor_from_elsewhere_is_a_source_error(connect, cursor: str) -> None
         connect().fetch_page(cursor)
 
 
+def test_a_listing_of_the_wrong_shape_is_a_source_error(connect, control) -> None:
+    connector = connect()
+    control.post("/_sim/faults", json={"garbage_next": 1})
+
+    with pytest.raises(
+        SourceError, match=r"finance /api/v1/budget-lines: 'data' must be a list"
+    ) as caught:
+        connector.fetch_page(None)
+
+    assert not isinstance(caught.value, TransientError)
+    assert connector.fetch_page(None).records
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

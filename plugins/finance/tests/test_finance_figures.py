@@ -12,8 +12,7 @@ from flask import Flask
 from simpul_finance import figures
 from sqlalchemy.orm import Session
 
-from hub.api import commit_import, read_session
-from hub.sources import SourceSettings
+from hub.api import SourceSettings, commit_import, read_session
 
 TODAY = date(2026, 6, 30)
 ELAPSED = Decimal(181) / Decimal(365)

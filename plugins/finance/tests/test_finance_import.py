@@ -16,8 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from hub.api import Record, commit_import, read_session
-from hub.sources import SourceSettings
+from hub.api import Record, SourceSettings, commit_import, read_session
 
 HEADER = [
     "ID Rincian",

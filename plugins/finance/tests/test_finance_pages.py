@@ -8,8 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hub.api import commit_import
-from hub.sources import SourceSettings
+from hub.api import SourceSettings, commit_import
 
 HEALTH = "1.02.0.00.0.00.01.0000"
 

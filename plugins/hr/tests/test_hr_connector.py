@@ -115,6 +115,17 @@ def test_provider_failures_are_raised_for_the_engine_to_retry_or_report(
     assert getattr(raised.value, "retry_after", None) == faults.get("retry_after")
 
 
+def test_a_listing_of_the_wrong_shape_is_a_source_error(hr, connect) -> None:
+    connector = connect()
+    hr.control("/_sim/faults", {"garbage_next": 1})
+
+    with pytest.raises(SourceError, match="SCIM /Groups: totalResults must be") as garbage:
+        connector.fetch_page(None)
+
+    assert not isinstance(garbage.value, TransientError)
+    assert connector.fetch_page(None).records
+
+
 def test_a_wrong_token_is_an_auth_error(connect) -> None:
     with pytest.raises(AuthError):
         connect(token="not-the-token").fetch_page(None)
@@ -169,3 +180,17 @@ def test_attendance_failures_are_raised_for_the_engine(hr, zone) -> None:
     connector.close()
 
     assert limited.value.retry_after == 2
+
+
+def test_an_attendance_listing_of_the_wrong_shape_is_a_source_error(hr, zone) -> None:
+    settings = {"url": hr.url, "token": hr.api_key, "history_days": 1, "page_size": 50}
+    connector = AttendanceConnector({**settings, "timeout": 5.0}, zone=zone)
+    hr.control("/_sim/faults", {"garbage_next": 1})
+
+    with pytest.raises(SourceError, match="'data' must be a list of attendance") as garbage:
+        connector.fetch_page(None)
+    recovered = connector.fetch_page(None)
+    connector.close()
+
+    assert not isinstance(garbage.value, TransientError)
+    assert recovered.next_cursor

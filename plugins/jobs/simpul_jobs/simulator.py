@@ -8,8 +8,6 @@ changes the data and injects faults. Everything but the feed needs the ``X-API-K
 
 from __future__ import annotations
 
-import hmac
-import json
 import random
 import threading
 import time
@@ -18,10 +16,17 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from hub.api import AreaDirectory
+from hub.api import (
+    AreaDirectory,
+    FaultInjector,
+    checked_counts,
+    json_body,
+    json_response,
+    require_api_key,
+)
 from simpul_jobs.collection import read_token
 from simpul_jobs.factory import JobFactory
-from simpul_jobs.faults import FaultInjector, checked_changes
+from simpul_jobs.faults import EXTRA_FAULTS, distort
 from simpul_jobs.store import STREAMS, JobStore
 
 DEMO_API_KEY = "pencaker-demo-key"
@@ -49,72 +54,59 @@ def create_app(
     rng = random.Random(seed)
     factory = JobFactory(areas, city, rng, today or date.today(), posting_prefix)
     store = JobStore(factory, size)
-    faults = FaultInjector()
+    faults = FaultInjector(extra=EXTRA_FAULTS)
     app = Flask(__name__)
-
-    @app.before_request
-    def check_key() -> Response | None:
-        given = request.headers.get("X-API-Key", "")
-        if request.endpoint != "feed" and not hmac.compare_digest(given, api_key):
-            return _json({"error": "invalid api key"}, 401)
-        return None
+    require_api_key(app, api_key, open_endpoints=("feed",))
+    faults.serve_controls(app)
 
     @app.get("/api/v1/<any(seekers, vacancies, placements):stream>")
     def listing(stream: str) -> Response:
-        failure = _admit(faults)
-        if failure:
+        if failure := faults.admit():
             return failure
         try:
             after, limit = _listing_query(request.args)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
         items, next_after, has_more = store.page(stream, after, limit)
-        data = faults.distort(stream, items)
-        return _json({"data": data, "meta": {"next_after": next_after, "has_more": has_more}})
+        data = distort(faults, stream, items)
+        return json_response(
+            {"data": data, "meta": {"next_after": next_after, "has_more": has_more}}
+        )
 
     @app.get(FEED_PATH)
     def feed() -> Response:
-        failure = _admit(faults)
-        if failure:
+        if failure := faults.admit():
             return failure
-        postings = faults.distort("feed", store.feed())
-        if faults.not_jsonld():
-            return _json({"jobs": [_plain(posting) for posting in postings]})
-        return _json(item_list(postings), mimetype="application/ld+json")
+        postings = distort(faults, "feed", store.feed())
+        if faults.take("not_jsonld_next"):
+            return json_response({"jobs": [_plain(posting) for posting in postings]})
+        return json_response(item_list(postings), mimetype="application/ld+json")
 
     @app.post("/_sim/tick")
     def tick() -> Response:
         try:
-            counts = _tick_counts(_body())
+            counts = checked_counts(json_body(), TICK_FIELDS)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json({**store.tick(**counts), "totals": store.totals()})
+            return json_response({"error": str(error)}, 400)
+        return json_response({**store.tick(**counts), "totals": store.totals()})
 
     @app.post("/_sim/give")
     def give() -> Response:
         try:
-            items = _given_items(_body())
+            items = _given_items(json_body())
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json({"stored": store.give(items), "totals": store.totals()})
+            return json_response({"error": str(error)}, 400)
+        return json_response({"stored": store.give(items), "totals": store.totals()})
 
     @app.delete("/_sim/<any(seekers, vacancies, placements):stream>/<path:item_id>")
     def remove(stream: str, item_id: str) -> Response:
         if not store.remove(stream, item_id):
-            return _json({"error": f"no {stream} item {item_id!r}"}, 404)
-        return _json({"removed": item_id, "totals": store.totals()})
-
-    @app.post("/_sim/faults")
-    def configure_faults() -> Response:
-        try:
-            changes = checked_changes(_body())
-        except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json(faults.configure(changes))
+            return json_response({"error": f"no {stream} item {item_id!r}"}, 404)
+        return json_response({"removed": item_id, "totals": store.totals()})
 
     @app.get("/_sim/stats")
     def stats() -> Response:
-        return _json({**store.totals(), "requests": faults.requests})
+        return json_response({**store.totals(), "requests": faults.requests})
 
     if tick_seconds > 0:
         threading.Thread(
@@ -141,22 +133,6 @@ def item_list(postings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _admit(faults: FaultInjector) -> Response | None:
-    """Apply the latency and failure faults to a request; the failure response, if any."""
-    delay, failure = faults.admit()
-    if delay:
-        time.sleep(delay)
-    if failure == "rate_limit_next":
-        response = _json({"error": "rate limit exceeded"}, 429)
-        response.headers["Retry-After"] = str(faults.settings.retry_after)
-        return response
-    if failure == "malformed_next":
-        return Response('{"data": [{"object": "job_', mimetype="application/json")
-    if failure:
-        return _json({"error": "simulated failure"}, 500)
-    return None
-
-
 def _listing_query(args: Any) -> tuple[Any, int]:
     """The ``after`` key and the limit of a listing; ValueError says which parameter is bad."""
     try:
@@ -174,26 +150,8 @@ def _listing_query(args: Any) -> tuple[Any, int]:
     return after, min(limit, MAX_LIMIT)
 
 
-def _body() -> Any:
-    """The request's JSON body, ``{}`` when empty, None when it is not JSON."""
-    return request.get_json(silent=True) if request.get_data() else {}
-
-
-def _tick_counts(body: Any) -> dict[str, int]:
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    unknown = set(body) - set(TICK_FIELDS)
-    if unknown:
-        expected = ", ".join(TICK_FIELDS)
-        raise ValueError(f"unknown field {sorted(unknown)[0]!r} (expected {expected})")
-    counts = {name: body.get(name, 0) for name in TICK_FIELDS}
-    for name, value in counts.items():
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{name} must be a whole number, 0 or more")
-    return counts
-
-
 def _given_items(body: Any) -> dict[str, list[Any]]:
+    """The lists of a ``/_sim/give`` body by stream; ValueError naming the first bad one."""
     if not isinstance(body, dict):
         raise ValueError("expected a JSON object")
     for name, items in body.items():
@@ -219,7 +177,3 @@ def _tick_forever(store: JobStore, seconds: float, rng: random.Random) -> None:
 def _plain(posting: dict[str, Any]) -> dict[str, Any]:
     """A posting as a job board's own JSON would have it, without any JSON-LD."""
     return {"title": posting.get("title"), "company": posting.get("hiringOrganization")}
-
-
-def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), status, mimetype=mimetype)

@@ -111,6 +111,17 @@ def test_failures_are_transient_or_source_errors(connect, control: httpx.Client)
     assert connector.fetch_page(None).records
 
 
+def test_a_listing_of_the_wrong_shape_is_a_source_error(connect, control: httpx.Client) -> None:
+    connector = connect()
+    control.post("/_sim/faults", json={"garbage_next": 1})
+
+    with pytest.raises(SourceError, match="/api/v1/seekers: 'data' must be a list") as garbage:
+        connector.fetch_page(None)
+
+    assert not isinstance(garbage.value, TransientError)
+    assert connector.fetch_page(None).records
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -10,8 +10,9 @@ from flask import Flask
 from jobs_helpers import TODAY, call, posting, source_page, stored
 from simpul_jobs.feed import JobPostingFeedConnector
 from simpul_jobs.jsonld import has_schema_context, postings_in
+from simpul_jobs.simulator import FEED_PATH
 
-from hub.api import RunningServer, SourceError
+from hub.api import RunningServer, SourceError, TransientError
 from hub.testing import run_sync
 
 JOB = posting("LOKER-1", "Operator Produksi", "2026-11-01")
@@ -105,6 +106,19 @@ def test_the_whole_feed_is_one_complete_page() -> None:
         connector.close()
 
     assert (page.records, page.next_cursor, page.has_more) == ([bare(JOB)], None, False)
+
+
+def test_a_feed_of_the_wrong_shape_is_a_source_error(server: RunningServer, control) -> None:
+    connector = JobPostingFeedConnector({"url": server.url + FEED_PATH, "timeout": 5.0})
+    control.post("/_sim/faults", json={"garbage_next": 1})
+
+    with pytest.raises(SourceError, match="is not JSON-LD: expected an object") as garbage:
+        connector.fetch_page(None)
+    recovered = connector.fetch_page(None)
+    connector.close()
+
+    assert not isinstance(garbage.value, TransientError)
+    assert recovered.records
 
 
 def test_a_feed_source_stores_postings_and_finds_removed_ones_deleted(

@@ -6,8 +6,6 @@ faults. Every endpoint but ``/photos`` needs the ``X-API-Key`` header.
 
 from __future__ import annotations
 
-import hmac
-import json
 import random
 import threading
 import time
@@ -15,12 +13,20 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from hub.api import AreaDirectory
-from simpul_qlue.faults import FaultInjector, checked_changes
+from hub.api import (
+    AreaDirectory,
+    FaultInjector,
+    checked_counts,
+    json_body,
+    json_response,
+    require_api_key,
+)
+from simpul_qlue.faults import QLUE_FAULTS, distort
 from simpul_qlue.reports import STATUSES, ReportFactory, format_time, parse_time
 from simpul_qlue.store import ReportStore, make_token, read_token
 
 DEMO_API_KEY = "qlue-demo-key"
+TICK_FIELDS = ("new", "updates", "deletes", "disputes")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 PHOTO = bytes.fromhex(
@@ -46,51 +52,44 @@ def create_app(
     """The simulator for ``city`` with ``size`` seeded reports; it ticks by itself if asked to."""
     rng = random.Random(seed)
     store = ReportStore(ReportFactory(areas, city, rng), size)
-    faults = FaultInjector(random.Random(seed + 1))
+    faults, distortions = FaultInjector(extra=QLUE_FAULTS), random.Random(seed + 1)
     app = Flask(__name__)
-
-    @app.before_request
-    def check_key() -> Response | None:
-        given = request.headers.get("X-API-Key", "")
-        if request.endpoint != "photo" and not hmac.compare_digest(given, api_key):
-            return _json({"error": "invalid api key"}, 401)
-        return None
+    require_api_key(app, api_key, open_endpoints=("photo",))
+    faults.serve_controls(app)
 
     @app.get("/api/v1/reports")
     def list_reports() -> Response:
-        delay, failure = faults.admit()
-        if delay:
-            time.sleep(delay)
-        if failure:
-            return _failure(failure, faults.settings.retry_after)
+        refused = faults.admit()
+        if refused is not None:
+            return refused
         try:
             query = _listing_query(request.args)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
         reports, has_more = store.page(**query)
         next_after = make_token((reports[-1]["updated_at"], reports[-1]["id"])) if reports else None
         base = _base_url()
-        data = [_public(report, base) for report in faults.distort(reports)]
-        return _json({"data": data, "meta": {"next_after": next_after, "has_more": has_more}})
+        data = [_public(report, base) for report in distort(faults, distortions, reports)]
+        return json_response(
+            {"data": data, "meta": {"next_after": next_after, "has_more": has_more}}
+        )
 
     @app.post("/api/v1/reports/<report_id>/responses")
     def respond(report_id: str) -> Response:
-        delay, failure = faults.admit()
-        if delay:
-            time.sleep(delay)
-        if failure:
-            return _failure(failure, faults.settings.retry_after)
+        refused = faults.admit()
+        if refused is not None:
+            return refused
         key = request.headers.get("Idempotency-Key", "")
         try:
             response = _response_form(request.form, request.files)
         except ValueError as error:
-            return _json({"error": str(error)}, 422)
+            return json_response({"error": str(error)}, 422)
         if not key:
-            return _json({"error": "the Idempotency-Key header is required"}, 400)
+            return json_response({"error": "the Idempotency-Key header is required"}, 400)
         report = store.respond(report_id, key, response)
         if report is None:
-            return _json({"error": f"no report {report_id!r}"}, 404)
-        return _json(_public(report, _base_url()))
+            return json_response({"error": f"no report {report_id!r}"}, 404)
+        return json_response(_public(report, _base_url()))
 
     @app.get("/photos/<report_id>.jpg")
     def photo(report_id: str) -> Response:
@@ -99,29 +98,21 @@ def create_app(
     @app.post("/_sim/tick")
     def tick() -> Response:
         try:
-            counts = _tick_counts(_body())
+            counts = checked_counts(json_body(), TICK_FIELDS)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json({**store.tick(**counts), "total": store.total})
-
-    @app.post("/_sim/faults")
-    def configure_faults() -> Response:
-        try:
-            changes = checked_changes(_body())
-        except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json(faults.configure(changes))
+            return json_response({"error": str(error)}, 400)
+        return json_response({**store.tick(**counts), "total": store.total})
 
     @app.get("/_sim/stats")
     def stats() -> Response:
-        return _json({"total": store.total, "requests": faults.requests})
+        return json_response({"total": store.total, "requests": faults.requests})
 
     @app.get("/_sim/reports/<report_id>")
     def one_report(report_id: str) -> Response:
         report = store.get(report_id)
         if report is None:
-            return _json({"error": f"no report {report_id!r}"}, 404)
-        return _json(_public(report, _base_url()))
+            return json_response({"error": f"no report {report_id!r}"}, 404)
+        return json_response(_public(report, _base_url()))
 
     if tick_seconds > 0:
         threading.Thread(
@@ -166,40 +157,11 @@ def _response_form(form: Any, files: Any) -> dict[str, Any]:
     return {"status": status, "note": note, "author": form.get("author", ""), "photos": len(photos)}
 
 
-def _body() -> Any:
-    """The request's JSON body, ``{}`` when empty, None when it is not JSON."""
-    return request.get_json(silent=True) if request.get_data() else {}
-
-
-def _tick_counts(body: Any) -> dict[str, int]:
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    fields = ("new", "updates", "deletes", "disputes")
-    unknown = set(body) - set(fields)
-    if unknown:
-        raise ValueError(f"unknown field {sorted(unknown)[0]!r} (expected {', '.join(fields)})")
-    counts = {name: body.get(name, 0) for name in fields}
-    for name, value in counts.items():
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{name} must be a whole number, 0 or more")
-    return counts
-
-
 def _tick_forever(store: ReportStore, seconds: float, rng: random.Random) -> None:
     """Change the data every ``seconds``, as citizens and officials would."""
     while True:
         time.sleep(seconds)
         store.tick(new=rng.randint(1, 5), updates=rng.randint(1, 4))
-
-
-def _failure(failure: str, retry_after: int) -> Response:
-    if failure == "rate_limit_next":
-        response = _json({"error": "rate limit exceeded"}, 429)
-        response.headers["Retry-After"] = str(retry_after)
-        return response
-    if failure == "malformed_next":
-        return Response('{"data": [{"id": "QLUE-', mimetype="application/json")
-    return _json({"error": "simulated failure"}, 500)
 
 
 def _base_url() -> str:
@@ -209,7 +171,3 @@ def _base_url() -> str:
 def _public(report: dict[str, Any], base_url: str) -> dict[str, Any]:
     """The report as the API shows it, with an absolute photo link."""
     return {**report, "photo_url": base_url + report["photo_url"]}
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")

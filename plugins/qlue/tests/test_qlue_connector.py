@@ -86,6 +86,18 @@ def test_malformed_json_is_a_source_error(connector: QlueConnector, control: htt
     assert not isinstance(caught.value, TransientError)
 
 
+def test_a_listing_of_the_wrong_shape_is_a_source_error(
+    connector: QlueConnector, control: httpx.Client
+) -> None:
+    control.post("/_sim/faults", json={"garbage_next": 1})
+
+    with pytest.raises(SourceError, match=r"Qlue /api/v1/reports: 'data' must be a list") as caught:
+        connector.fetch_page(None)
+
+    assert not isinstance(caught.value, TransientError)
+    assert connector.fetch_page(None).records
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -250,9 +250,10 @@ def test_faults_are_reported_and_reset(control: httpx.Client) -> None:
         "rate_limit_next": 0,
         "retry_after": 1,
         "malformed_next": 0,
+        "garbage_next": 0,
+        "invalid_next": 1,
         "duplicates": False,
         "out_of_order": False,
-        "invalid_next": 1,
     }
 
 

@@ -8,7 +8,6 @@ controls under ``/_sim/`` (ticks, faults, given data) need ``X-API-Key: <api_key
 from __future__ import annotations
 
 import hmac
-import json
 import random
 import threading
 import time
@@ -18,15 +17,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, request
 
-from hub.api import AreaDirectory
+from hub.api import AreaDirectory, FaultInjector, checked_counts, json_body, json_response
 from simpul_hr.scim import ERROR, LIST_RESPONSE, USER_SCHEMA
 from simpul_hr.simulator.attendance import AttendanceBook
-from simpul_hr.simulator.faults import (
-    FaultInjector,
-    checked_changes,
-    invalid_attendance,
-    invalid_users,
-)
+from simpul_hr.simulator.faults import invalid_attendance, invalid_users, with_invalid
 from simpul_hr.simulator.filters import FilterError, resource_filter
 from simpul_hr.simulator.organization import city_units
 from simpul_hr.simulator.people import PersonFactory
@@ -59,24 +53,24 @@ def create_app(
     book = AttendanceBook(roster, seed, zone, today)
     faults = FaultInjector()
     app = Flask(__name__)
+    faults.serve_controls(app)
 
     @app.before_request
     def check_credentials() -> Response | None:
         if request.path.startswith("/_sim/"):
             if not hmac.compare_digest(request.headers.get("X-API-Key", ""), api_key):
-                return _json({"error": "invalid api key"}, 401)
+                return json_response({"error": "invalid api key"}, 401)
             return None
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token, api_key):
             if request.path.startswith("/scim/"):
                 return scim_error(401, "the bearer token is missing or wrong")
-            return _json({"error": "the bearer token is missing or wrong"}, 401)
+            return json_response({"error": "the bearer token is missing or wrong"}, 401)
         return None
 
     @app.get("/scim/v2/<any(Users, Groups):resource_type>")
     def list_resources(resource_type: str) -> Response:
-        refused = _admit(faults, scim=True)
-        if refused:
+        if refused := faults.admit(error=scim_error, mimetype=SCIM_JSON):
             return refused
         try:
             keep = resource_filter(request.args.get("filter"))
@@ -90,8 +84,8 @@ def create_app(
             _rendered(roster, resource, resource_type)
             for resource in found[start - 1 : start - 1 + count]
         ]
-        if resource_type == "Users" and (number := faults.invalid_number(page)):
-            page += invalid_users(page[0], number)
+        if resource_type == "Users":
+            page = with_invalid(faults, page, invalid_users)
         return _scim(
             {
                 "schemas": [LIST_RESPONSE],
@@ -131,19 +125,17 @@ def create_app(
 
     @app.get("/api/v1/attendance")
     def attendance() -> Response:
-        refused = _admit(faults, scim=False)
-        if refused:
+        if refused := faults.admit():
             return refused
         try:
             day = date.fromisoformat(request.args.get("date", ""))
             page, per_page = _attendance_paging(request.args)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
         records = book.day(day)
         chosen = records[(page - 1) * per_page : page * per_page]
-        if number := faults.invalid_number(chosen):
-            chosen = chosen + invalid_attendance(chosen[0], number)
-        return _json(
+        chosen = with_invalid(faults, chosen, invalid_attendance)
+        return json_response(
             {
                 "date": day.isoformat(),
                 "page": page,
@@ -157,33 +149,25 @@ def create_app(
     @app.post("/_sim/tick")
     def tick() -> Response:
         try:
-            counts = _tick_counts(request.get_json(silent=True))
+            counts = checked_counts(json_body(), TICK_FIELDS)
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
         checkouts = counts.pop("checkouts")
-        return _json({**roster.tick(**counts), "checked_out": book.tick(checkouts)})
+        return json_response({**roster.tick(**counts), "checked_out": book.tick(checkouts)})
 
     @app.post("/_sim/give")
     def give() -> Response:
         try:
             users, records = _given(request.get_json(silent=True))
         except ValueError as error:
-            return _json({"error": str(error)}, 400)
+            return json_response({"error": str(error)}, 400)
         added = roster.give(users)
         book.give(records)
-        return _json({"users": [user["id"] for user in added], "attendance": len(records)})
-
-    @app.post("/_sim/faults")
-    def configure_faults() -> Response:
-        try:
-            changes = checked_changes(request.get_json(silent=True))
-        except ValueError as error:
-            return _json({"error": str(error)}, 400)
-        return _json(faults.configure(changes))
+        return json_response({"users": [user["id"] for user in added], "attendance": len(records)})
 
     @app.get("/_sim/stats")
     def stats() -> Response:
-        return _json(
+        return json_response(
             {
                 "users": len(roster.users),
                 "groups": len(roster.groups),
@@ -198,25 +182,6 @@ def create_app(
             target=_tick_forever, args=(roster, book, tick_seconds, changes), daemon=True
         ).start()
     return app
-
-
-def _admit(faults: FaultInjector, *, scim: bool) -> Response | None:
-    """Count a listing request, wait its injected latency, and answer its injected failure."""
-    delay, failure = faults.admit()
-    if delay:
-        time.sleep(delay)
-    if failure == "malformed_next":
-        if scim:
-            return Response('{"Resources": [{"id": ', mimetype=SCIM_JSON)
-        return Response('{"data": [{"nip": ', mimetype="application/json")
-    if failure is None:
-        return None
-    status = 429 if failure == "rate_limit_next" else 500
-    detail = "too many requests" if status == 429 else "simulated failure"
-    response = scim_error(status, detail) if scim else _json({"error": detail}, status)
-    if status == 429:
-        response.headers["Retry-After"] = str(faults.settings.retry_after)
-    return response
 
 
 def _paging(args: Any) -> tuple[int, int]:
@@ -256,23 +221,6 @@ def _rendered(roster: Roster, resource: dict[str, Any], resource_type: str) -> d
             for user in roster.members(resource["displayName"])
         ]
     return shown
-
-
-def _tick_counts(body: Any) -> dict[str, int]:
-    if body is None:
-        body = {}
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    unknown = set(body) - set(TICK_FIELDS)
-    if unknown:
-        raise ValueError(
-            f"unknown field {sorted(unknown)[0]!r} (expected {', '.join(TICK_FIELDS)})"
-        )
-    counts = {name: body.get(name, 0) for name in TICK_FIELDS}
-    for name, value in counts.items():
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{name} must be a whole number, 0 or more")
-    return counts
 
 
 def _given(body: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -331,8 +279,5 @@ def scim_error(status: int, detail: str, scim_type: str | None = None) -> Respon
 
 
 def _scim(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), status, mimetype=SCIM_JSON)
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
+    """``body`` as SCIM JSON."""
+    return json_response(body, status, SCIM_JSON)
