@@ -70,6 +70,9 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                     help="requested (the standard start_date/end_date) or updated (the "
                     "updated_after/updated_before extension, which the hub serves)",
                 ),
+                ConfigField(
+                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                ),
             ),
             description="Service requests from any Open311 GeoReport v2 server.",
         )

@@ -80,7 +80,7 @@ class Open311Connector:
             name: settings[name] for name in ("jurisdiction_id", "api_key") if settings.get(name)
         }
         self.until = _next_second(datetime.now(UTC))
-        self.client = http_client(settings["url"])
+        self.client = http_client(settings["url"], timeout=settings["timeout"])
         self._service_names: dict[str, str] | None = None
         self._last_page: tuple[datetime, list[Any]] | None = None
 

@@ -58,6 +58,9 @@ def _vacancy(raw: Mapping[str, Any], identifier: str, zone: tzinfo, now: datetim
     if raw.get("datePosted") is None:
         raise InvalidRecord("datePosted is missing")
     posted = parse_moment("datePosted", raw["datePosted"], zone)
+    modified = None
+    if raw.get("dateModified") is not None:
+        modified = parse_moment("dateModified", raw["dateModified"], zone)
     deadline = None
     if raw.get("validThrough") is not None:
         deadline = parse_moment("validThrough", raw["validThrough"], zone, end_of_day=True)
@@ -72,6 +75,7 @@ def _vacancy(raw: Mapping[str, Any], identifier: str, zone: tzinfo, now: datetim
         area_code=_village_code(location),
         amount=openings(raw.get("totalJobOpenings")),
         created_at=posted,
+        updated_at=modified,
         attributes={
             "company": next(iter(text_values(raw.get("hiringOrganization"))), None),
             "required_education": lowest_level_in(education),

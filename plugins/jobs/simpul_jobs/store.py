@@ -120,8 +120,8 @@ class JobStore:
         self, stream: str, item_id: str, item: dict, moment: datetime, stamp_item: bool = True
     ) -> None:
         stamp = format_time(moment)
-        if stamp_item and stream != "vacancies":
-            item["updated_at"] = stamp
+        if stamp_item:
+            item["dateModified" if stream == "vacancies" else "updated_at"] = stamp
         self._lists[stream].put(item_id, item, stamp)
         self._last = max(self._last, moment)
 
