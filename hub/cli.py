@@ -179,6 +179,23 @@ def scheduler_command() -> None:
     run_scheduler(hub_state.db, hub_state.queue, hub_state.settings)
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The app's name as people say it (default: from NAME).")
+def new_plugin_command(name: str, folder: Path | None, title: str | None) -> None:
+    """Create a working plugin package NAME in FOLDER (default: simpul-NAME)."""
+    from hub.scaffold import new_plugin
+
+    target = folder or Path(f"simpul-{name}")
+    try:
+        written = new_plugin(name, target, title)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {len(written)} files in {target}")
+    click.echo(f"next: pip install -e {target} && pytest {target}")
+
+
 @cli.command("demo")
 @click.option(
     "--folder",

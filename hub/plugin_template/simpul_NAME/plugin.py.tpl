@@ -1,0 +1,83 @@
+"""The hooks of the ${title} plugin: its source type, record kind, simulator and wall tile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from hub.api import (
+    ConfigField,
+    Hub,
+    RecordKind,
+    Simulator,
+    SourceType,
+    Status,
+    Widget,
+    hookimpl,
+)
+from ${package}.connector import Connector
+from ${package}.normalize import KIND, normalize
+from ${package}.simulator import DEMO_API_KEY, create_app
+from ${package}.widgets import WIDGETS
+
+API_KEY_ENV = "${env_name}"
+
+
+@hookimpl
+def register_source_types(hub: Hub) -> list[SourceType]:
+    return [
+        SourceType(
+            name="${name}",
+            title="${title}",
+            connect=Connector,
+            normalize=normalize,
+            config=(
+                ConfigField("url", help="base URL of the ${title} API"),
+                ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
+                ConfigField("page_size", "int", required=False, default=500, help="items per page"),
+                ConfigField(
+                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                ),
+            ),
+            description="Items from ${title}.",
+        )
+    ]
+
+
+@hookimpl
+def register_record_kinds(hub: Hub) -> list[RecordKind]:
+    return [
+        RecordKind(
+            KIND,
+            _l("${title} item"),
+            (
+                Status("open", _l("Open"), "red"),
+                Status("in_progress", _l("In progress"), "yellow"),
+                Status("closed", _l("Closed"), "green"),
+            ),
+        )
+    ]
+
+
+@hookimpl
+def register_simulators(hub: Hub) -> list[Simulator]:
+    return [
+        Simulator(
+            name="${name}",
+            source_type="${name}",
+            create_app=lambda **options: create_app(hub.areas, **options),
+            source_settings=source_settings,
+            environment={API_KEY_ENV: DEMO_API_KEY},
+        )
+    ]
+
+
+def source_settings(base_url: str) -> dict[str, Any]:
+    """Settings of a ``${name}`` source that reads from the simulator at ``base_url``."""
+    return {"url": base_url, "api_key_env": API_KEY_ENV}
+
+
+@hookimpl
+def register_widgets(hub: Hub) -> list[Widget]:
+    return WIDGETS
