@@ -117,6 +117,21 @@ def load_plugins(
     return plugins
 
 
+def log_to_stderr(level: int = logging.INFO) -> None:
+    """Show the hub's log lines (and the plugins' hook traces) on standard error, for the
+    long-running processes: the worker, the scheduler and the portal under a WSGI server."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("hub", "simpul"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(level)
+
+
 def _ephemeral_secret() -> str:
-    log.info("no SIMPUL_SECRET_KEY set: sessions will not survive a restart")
+    log.warning(
+        "no SIMPUL_SECRET_KEY set: sessions will not survive a restart, and with several web "
+        "processes sign-ins will fail; set it (or SIMPUL_SECRET_KEY_FILE) in production"
+    )
     return secrets.token_hex(32)

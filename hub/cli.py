@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from rq import SimpleWorker
 
 from hub import migrate
-from hub.app import create_app, state
+from hub.app import create_app, log_to_stderr, state
 from hub.areas import BUNDLED_AREAS, import_areas
 from hub.config import load_settings
 from hub.models import ROLES
@@ -164,6 +164,7 @@ def sync_command(source_name: str, full: bool) -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run an RQ worker for the hub's queue."""
+    log_to_stderr()
     hub_state = state()
     jobs.bind(current_app._get_current_object())  # type: ignore[attr-defined]
     worker = SimpleWorker([hub_state.queue], connection=hub_state.redis)
@@ -174,6 +175,7 @@ def worker_command(burst: bool) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Enqueue due syncs and reap abandoned runs, every few seconds."""
+    log_to_stderr()
     hub_state = state()
     click.echo(f"scheduler ticking every {hub_state.settings.scheduler_tick}s")
     run_scheduler(hub_state.db, hub_state.queue, hub_state.settings)

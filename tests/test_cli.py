@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select, text
@@ -130,3 +134,29 @@ def test_a_configuration_with_a_missing_key_is_a_clear_error(tmp_path, monkeypat
     assert result.exit_code == 1
     assert "configuration:" in result.output
     assert "source 'qlue-a' has no type" in result.output
+
+
+def test_the_wsgi_module_serves_the_configured_hub_or_says_what_is_wrong(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sources.qlue-a]\nurl = "http://x"\n')
+    good = {**os.environ, "SIMPUL_DATABASE_URL": f"sqlite:///{tmp_path}/hub.db"}
+    script = "from hub.wsgi import app; print(app.name, app.config['MAX_CONTENT_LENGTH'] > 0)"
+
+    served = subprocess.run(
+        [sys.executable, "-c", script], env=good, capture_output=True, text=True
+    )
+    refused = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**good, "SIMPUL_CONFIG": str(bad)},
+        capture_output=True,
+        text=True,
+    )
+
+    assert (served.returncode, served.stdout) == (0, "hub True\n")
+    assert "no SIMPUL_SECRET_KEY set" in served.stderr
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"simpul: configuration: {bad}: source 'qlue-a' has no type")
+
+
+def python(script: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
