@@ -386,6 +386,23 @@ def test_every_action_is_in_the_audit_log(app, sim, make_user, sign_in):
     assert one(app, select(ComplaintCase).filter_by(record_id=record.id)).reopened == 1
 
 
+def test_an_answer_whose_delivery_job_was_lost_is_sent_again_after_its_lease(
+    app, sim, make_user, sign_in
+):
+    record, _ = answer_as_operator(app, sim, make_user, sign_in)
+    hub = state(app)
+
+    assert outbox.enqueue_due(hub.db, hub.queue) == 1
+    hub.queue.empty()
+    assert outbox.enqueue_due(hub.db, hub.queue) == 0
+    later = utcnow() + timedelta(seconds=outbox.SENDING_LEASE + 1)
+    assert outbox.enqueue_due(hub.db, hub.queue, now=later) == 1
+    assert [job.args for job in hub.queue.jobs] == [(1,)]
+    assert outbox.deliver(hub.hub, hub.db, open_storage(hub.settings), 1) == "sent"
+    assert outbox.enqueue_due(hub.db, hub.queue, now=later + timedelta(hours=1)) == 0
+    assert sim.control(f"/_sim/reports/{record.external_id}")["status"] == "process"
+
+
 def test_the_scheduler_tick_enqueues_due_write_backs(app, sim, make_user, sign_in):
     answer_as_operator(app, sim, make_user, sign_in)
     hub = state(app)

@@ -434,6 +434,7 @@ def test_sync_now_queues_a_sync_job(queued_city: Flask) -> None:
         ("qlue-jaktim",),
         "sync qlue-jaktim",
     )
+    assert job.timeout == state(queued_city).settings.run_stale_after * 4
 
 
 def test_sync_now_is_refused_to_ward_staff_and_without_the_token(queued_city: Flask) -> None:

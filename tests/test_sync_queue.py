@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select, update
 
@@ -60,6 +61,20 @@ def test_two_schedulers_never_enqueue_the_same_run_twice(app):
 
     assert first + second == [SOURCE]
     assert len(hub.queue) == 1
+
+
+def test_a_sync_that_cannot_be_queued_stays_due(app):
+    hub = state(app)
+    unreachable = Queue(hub.settings.queue_name, connection=redis.Redis(port=1))
+    with hub.db.session() as session:
+        due_at = session.scalar(select(Source.next_run_at))
+
+    with pytest.raises(redis.ConnectionError):
+        tick(hub.db, unreachable, hub.settings)
+
+    with hub.db.session() as session:
+        assert session.scalar(select(Source.next_run_at)) == due_at
+    assert tick(hub.db, hub.queue, hub.settings) == [SOURCE]
 
 
 def test_a_worker_runs_the_queued_sync(app):

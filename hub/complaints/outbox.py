@@ -4,6 +4,9 @@ An answer queues a message in the same transaction as the answer itself. The sch
 enqueues deliveries that are due; a delivery that fails for a passing reason is tried again later
 (the wait doubles each time), one the source refuses is marked failed with the source's reason,
 and an operator can send it again. Every attempt carries the message's idempotency key.
+
+A message handed to the queue is "sending" for a lease of ``SENDING_LEASE`` seconds; if its job
+is lost meanwhile (Redis restarted, a worker killed) the next tick after the lease sends it again.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from rq import Queue
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hub.context import Hub
@@ -28,6 +31,7 @@ from hub.sync.connector import Photo, SourceError, TransientError, WriteBack
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 FIRST_RETRY = 30
 LONGEST_WAIT = 3600
+SENDING_LEASE = 600
 log = logging.getLogger(__name__)
 
 
@@ -55,21 +59,20 @@ def queue_write_back(
 
 
 def enqueue_due(db: Database, queue: Queue, now: datetime | None = None) -> int:
-    """Enqueue a delivery of every pending message that is due; return how many."""
+    """Enqueue a delivery of every message that is due, or whose sending lease ran out; return
+    how many. Each is claimed by a conditional update, so two schedulers never both send it."""
     now = now or utcnow()
     with db.session() as session:
         due = session.scalars(
-            select(OutboxMessage.id).where(
-                OutboxMessage.state == PENDING, OutboxMessage.next_attempt_at <= now
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.state.in_((PENDING, SENDING)), OutboxMessage.next_attempt_at <= now
             )
+            .values(state=SENDING, next_attempt_at=now + timedelta(seconds=SENDING_LEASE))
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
         ).all()
-        if due:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(due), OutboxMessage.state == PENDING)
-                .values(state=SENDING)
-            )
-    for message_id in due:
+    for message_id in sorted(due):
         queue.enqueue(
             "hub.sync.jobs.deliver_write_back", message_id, description=f"write-back {message_id}"
         )

@@ -15,8 +15,8 @@ from hub.app import state
 from hub.auth import OPERATORS, has_role, roles_required
 from hub.models import RecordError, Source, SyncRun
 from hub.sync.health import Health, source_health
+from hub.sync.scheduler import enqueue_sync
 
-SYNC_JOB = "hub.sync.jobs.sync_source"
 RUNS_SHOWN = 20
 ERRORS_SHOWN = 50
 
@@ -89,7 +89,7 @@ def sync_now(name: str) -> Response:
         if session.scalar(select(Source.id).where(Source.name == name)) is None:
             abort(404)
     try:
-        hub.queue.enqueue(SYNC_JOB, name, description=f"sync {name}")
+        enqueue_sync(hub.queue, hub.settings, name)
     except redis.RedisError:
         flash(gettext("Could not start the sync: the job queue is not reachable."), "error")
     else:

@@ -41,7 +41,7 @@ def register_sources(db: Database, settings: Settings) -> None:
 
 def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = None) -> list[str]:
     """Reap abandoned runs, enqueue a sync of every enabled source that is due (returning their
-    names), and enqueue the write-backs that are due."""
+    names), and enqueue the write-backs that are due. A sync that cannot be queued stays due."""
     now = now or utcnow()
     reap_stale_runs(db, settings.run_stale_after, now)
     with db.session() as session:
@@ -52,21 +52,31 @@ def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = 
         ).all()
     enqueued = []
     for source in due:
-        if _claim(
-            db, source.id, source.next_run_at, now + timedelta(seconds=source.interval_seconds)
-        ):
-            queue.enqueue(
-                "hub.sync.jobs.sync_source",
-                source.name,
-                job_timeout=settings.run_stale_after * 4,
-                description=f"sync {source.name}",
-            )
-            enqueued.append(source.name)
+        next_run = now + timedelta(seconds=source.interval_seconds)
+        if not _claim(db, source.id, source.next_run_at, next_run):
+            continue
+        try:
+            enqueue_sync(queue, settings, source.name)
+        except Exception:
+            _claim(db, source.id, next_run, source.next_run_at)
+            raise
+        enqueued.append(source.name)
     outbox.enqueue_due(db, queue, now)
     return enqueued
 
 
+def enqueue_sync(queue: Queue, settings: Settings, source_name: str) -> None:
+    """Queue one sync of ``source_name``, with the time limit every sync gets."""
+    queue.enqueue(
+        "hub.sync.jobs.sync_source",
+        source_name,
+        job_timeout=settings.run_stale_after * 4,
+        description=f"sync {source_name}",
+    )
+
+
 def _claim(db: Database, source_id: int, seen: datetime, next_run: datetime) -> bool:
+    """Move the source's next run from ``seen`` to ``next_run`` unless another tick did."""
     with db.session() as session:
         result = session.execute(
             update(Source)
