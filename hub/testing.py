@@ -3,7 +3,9 @@
 Fixtures for the hub's tests and any plugin's: the hub on SQLite and on the real PostgreSQL
 (``database_url`` runs a test on both), the real Redis, an app with chosen plugins and sources
 (``make_app``), an installed plugin's simulator served on loopback (``serve_simulator``), users
-and sign-in (``make_user``, ``sign_in``), and :func:`run_sync` for one sync run on demand.
+and sign-in (``make_user``, ``sign_in``), :func:`run_sync` for one sync run on demand and
+:func:`widget_data` for a wall tile's data as a screen gets it. The connector contract suite is in
+:mod:`hub.contract`.
 
 Outside CI a test that needs PostgreSQL or Redis is skipped, with the reason, when the server is
 absent; with CI=true it fails instead.
@@ -29,7 +31,9 @@ from hub.app import create_app, load_plugins, state
 from hub.areas import import_areas
 from hub.config import Settings
 from hub.context import Hub
+from hub.live.room import live_room
 from hub.models import Base, Record, SyncRun, User
+from hub.models.base import utcnow
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
 from hub.sync.connector import http_client
@@ -82,6 +86,23 @@ def run_sync(app: Flask, source_name: str, *, full: bool = False) -> SyncRun:
     run = state(app).engine().run(source_name, full=full, worker="test")
     assert run is not None, f"a run of {source_name} is already going on"
     return run
+
+
+def widget_data(
+    app: Flask, name: str, area_code: str | None = None, *, language: str | None = None
+) -> dict:
+    """The data of the wall widget ``name`` for ``area_code``, as a screen gets it: computed in
+    its own read-only session and checked against its kind's shape. Fails the test with the
+    widget's error if it raised or returned data of the wrong shape."""
+    query = f"/?lang={language}" if language else "/"
+    with app.test_request_context(query):
+        room = live_room(app)
+        if name not in room.widgets:
+            pytest.fail(f"no widget named {name!r}; there are {', '.join(sorted(room.widgets))}")
+        result = room.run(room.widgets[name], area_code, utcnow())
+    if result.error:
+        pytest.fail(f"widget {name}: {result.error}")
+    return result.data
 
 
 def service_missing(what: str, error: Exception) -> None:

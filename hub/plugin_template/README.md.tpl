@@ -34,5 +34,5 @@ The API key is read from the environment variable `${env_name}`, never from the 
   honest. Keep `/_sim/tick` and the standard faults of `FaultInjector`: the connector contract
   suite in `tests/test_${name}_contract.py` uses them.
 - `${package}/widgets.py`: what the wall shows.
-- `${package}/translations/`: the Indonesian words of the plugin (`pybabel compile -d
-  ${package}/translations` after editing the `.po` file).
+- `${package}/translations/`: the Indonesian words of the plugin; `babel.cfg` says how to
+  extract new words, update the `.po` file and compile it.

@@ -10,7 +10,7 @@ from hub.api import Page, SourceError, http_client, read_json
 ITEMS_PATH = "/api/v1/items"
 
 
-class Connector:
+class ${class_name}Connector:
     """A connector over ``GET /api/v1/items``; the cursor is the API's opaque ``after`` token."""
 
     def __init__(self, settings: Mapping[str, Any]) -> None:

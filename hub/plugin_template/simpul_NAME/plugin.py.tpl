@@ -16,7 +16,7 @@ from hub.api import (
     Widget,
     hookimpl,
 )
-from ${package}.connector import Connector
+from ${package}.connector import ${class_name}Connector
 from ${package}.normalize import KIND, normalize
 from ${package}.simulator import DEMO_API_KEY, create_app
 from ${package}.widgets import WIDGETS
@@ -30,7 +30,7 @@ def register_source_types(hub: Hub) -> list[SourceType]:
         SourceType(
             name="${name}",
             title="${title}",
-            connect=Connector,
+            connect=${class_name}Connector,
             normalize=normalize,
             config=(
                 ConfigField("url", help="base URL of the ${title} API"),

@@ -39,13 +39,14 @@ class ItemStore:
         self.villages, self.rng = villages, rng
         self.clock = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
         self.items: dict[str, dict[str, Any]] = {}
+        self.added = 0
         self.lock = threading.Lock()
         self.tick(new=size)
 
     def page(self, after: list[str] | None, limit: int) -> tuple[list[dict[str, Any]], bool]:
         """Up to ``limit`` items after the position ``after``, and whether more follow."""
         with self.lock:
-            ordered = sorted(self.items.values(), key=_position)
+            ordered = sorted((dict(item) for item in self.items.values()), key=_position)
         if after is not None:
             ordered = [item for item in ordered if _position(item) > after]
         return ordered[:limit], len(ordered) > limit
@@ -74,7 +75,8 @@ class ItemStore:
         return self.clock.isoformat()
 
     def _add(self) -> str:
-        key = f"ITEM-{len(self.items) + 1:05d}-{self.rng.randrange(10**6):06d}"
+        self.added += 1
+        key = f"ITEM-{self.added:06d}"
         moment = self._now()
         self.items[key] = {
             "id": key,
@@ -138,7 +140,10 @@ def create_app(
         return json_response({**store.stats(), "requests": faults.requests})
 
     if tick_seconds > 0:
-        threading.Thread(target=_tick_forever, args=(store, tick_seconds), daemon=True).start()
+        changes = random.Random(seed + 1)
+        threading.Thread(
+            target=_tick_forever, args=(store, tick_seconds, changes), daemon=True
+        ).start()
     return app
 
 
@@ -163,12 +168,14 @@ def _listing_query(args: Any) -> tuple[list[str] | None, int]:
     try:
         after = json.loads(base64.urlsafe_b64decode(args["after"]))
     except ValueError:
-        raise ValueError("after is not a cursor from meta.next_after") from None
+        after = None
+    if not (isinstance(after, list) and len(after) == 2 and all(isinstance(p, str) for p in after)):
+        raise ValueError("after is not a cursor from meta.next_after")
     return after, min(limit, MAX_LIMIT)
 
 
-def _tick_forever(store: ItemStore, seconds: float) -> None:
+def _tick_forever(store: ItemStore, seconds: float, rng: random.Random) -> None:
     """Change the data every ``seconds``, as the app's users would."""
     while True:
         time.sleep(seconds)
-        store.tick(new=store.rng.randint(0, 2), updates=store.rng.randint(0, 3))
+        store.tick(new=rng.randint(0, 2), updates=rng.randint(0, 3))

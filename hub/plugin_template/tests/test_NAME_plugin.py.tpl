@@ -1,10 +1,7 @@
 """The ${name} plugin in a running hub: synced from its simulator, shown on the wall."""
 
-from datetime import UTC, datetime
-
 from hub.api import Record, read_session
-from hub.testing import run_sync
-from ${package}.widgets import open_items
+from hub.testing import run_sync, widget_data
 
 
 def test_a_sync_stores_the_items_and_the_wall_counts_the_open_ones(
@@ -19,10 +16,11 @@ def test_a_sync_stores_the_items_and_the_wall_counts_the_open_ones(
 
     stats = simulator.control("/_sim/stats")
     assert (run.status, run.created, run.errored) == ("succeeded", stats["total"], 0)
-    with app.test_request_context(), read_session() as session:
+    with app.app_context(), read_session() as session:
         assert session.query(Record).count() == stats["total"]
-        tile = open_items(session, None, datetime.now(UTC))
+    tile = widget_data(app, "${name}.open")
     assert tile["value"] == stats["open"] < stats["total"]
+    assert widget_data(app, "${name}.open", "36.71")["value"] == 0
 
 
 def test_an_invalid_item_is_kept_aside_and_the_rest_is_stored(
