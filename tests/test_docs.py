@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import hookspecs
+from hub import api, hookspecs
+from hub.cli import cli
 
 DOCS = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text()
 HOOKS = [
@@ -40,3 +41,19 @@ def test_the_real_uses_named_exist():
     root = Path(__file__).resolve().parents[1]
     for path in re.findall(r"`((?:hub|plugins)/[\w/]+\.py)`", DOCS):
         assert (root / path).exists(), path
+
+
+TUTORIAL = (Path(__file__).resolve().parents[1] / "docs" / "tutorial.md").read_text()
+
+
+def test_the_tutorials_code_is_python_and_names_what_exists():
+    blocks = re.findall(r"```python\n(.*?)```", TUTORIAL, re.S)
+    for block in blocks:
+        compile(block, "tutorial.md", "exec")
+    imported = re.findall(r"from hub\.api import ([\w, ]+)", TUTORIAL)
+    assert imported
+    for names in imported:
+        for name in names.split(","):
+            assert name.strip() in api.__all__, name
+    commands = set(re.findall(r"simpul ([a-z][\w-]+)", TUTORIAL)) - {"plugins/call112"}
+    assert {"new-plugin", "plugins", "sync", "db"} <= commands <= set(cli.commands) | {"demo"}

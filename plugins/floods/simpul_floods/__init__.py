@@ -1,0 +1,1 @@
+"""Simpul plugin for Pos Pantau Banjir."""
