@@ -1,16 +1,14 @@
 """The wall tiles over synced gauges, checked against the simulator's own numbers."""
 
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from floods_helpers import COLOUR_OF, storm
 
-from hub.api import is_within, read_session
-from hub.testing import csrf_token, run_sync
-from simpul_floods.widgets import alerts, gauge_map, highest
+from hub.api import is_within
+from hub.testing import csrf_token, run_sync, widget_data
 
 WORDS = ["Siaga 4", "Siaga 3", "Siaga 2", "Siaga 1"]
 LEGEND = ["Normal (Siaga 4)", "Siaga 3 (Waspada)", "Siaga 2 (Kritis)", "Siaga 1 (Bahaya)"]
@@ -26,10 +24,10 @@ def wall(make_app, database_url, serve_simulator) -> tuple[Flask, list[dict[str,
     return app, gauges
 
 
-def tile(app: Flask, data: Any, area_code: str | None = None) -> dict[str, Any]:
-    """A widget's data for ``area_code``, as the wall computes it, in Indonesian."""
-    with app.test_request_context(), read_session() as session:
-        return data(session, area_code, datetime.now(UTC))
+def tile(app: Flask, name: str, area_code: str | None = None) -> dict[str, Any]:
+    """The data of the tile ``floods.<name>`` for ``area_code``, as the wall gets it (checked
+    against its kind's shape), in Indonesian."""
+    return widget_data(app, f"floods.{name}", area_code)
 
 
 def in_area(gauges: list[dict[str, Any]], area_code: str) -> list[dict[str, Any]]:
@@ -44,7 +42,7 @@ def test_the_alert_tile_counts_the_gauges_at_siaga_3_or_worse(wall):
     app, gauges = wall
     words = Counter(gauge["status"] for gauge in gauges)
 
-    assert tile(app, alerts) == {
+    assert tile(app, "alerts") == {
         "value": 20 - words["Siaga 4"],
         "caption": f"dari 20 pos berstatus Siaga 3 ke atas; {words['Siaga 1']} di Siaga 1",
         "colour": "red",
@@ -55,7 +53,7 @@ def test_the_alert_tile_of_a_kecamatan_takes_the_colour_of_its_worst_gauge(wall)
     app, gauges = wall
     kecamatan = sorted({gauge["kelurahan_code"][:8] for gauge in gauges})
 
-    shown = {code: tile(app, alerts, code) for code in kecamatan}
+    shown = {code: tile(app, "alerts", code) for code in kecamatan}
 
     assert shown == {
         code: {
@@ -73,7 +71,7 @@ def test_the_alert_tile_of_a_kelurahan_without_gauges_is_grey_not_green(wall):
     hosting = {gauge["kelurahan_code"] for gauge in gauges}
     empty = next(f"31.75.01.{n}" for n in range(1001, 1010) if f"31.75.01.{n}" not in hosting)
 
-    assert tile(app, alerts, empty) == {
+    assert tile(app, "alerts", empty) == {
         "value": None,
         "caption": "tidak ada pos pantau banjir di sini",
         "colour": "grey",
@@ -84,7 +82,7 @@ def test_the_map_shows_every_gauge_in_its_colour_and_names_those_at_siaga_2_or_1
     app, gauges = wall
     words = Counter(gauge["status"] for gauge in gauges)
 
-    data = tile(app, gauge_map)
+    data = tile(app, "gauges")
 
     assert sorted(data["points"], key=lambda point: point["label"]) == sorted(
         (
@@ -116,7 +114,7 @@ def test_the_ranking_puts_the_gauges_closest_to_siaga_1_first(wall):
     )
     by_name = {gauge["name"]: gauge for gauge in gauges}
 
-    data = tile(app, highest)
+    data = tile(app, "highest")
 
     assert [(row["label"], row["value"]) for row in data["rows"]] == [
         (name, -share) for share, name in shares[:10]
@@ -139,14 +137,14 @@ def test_an_area_narrows_every_tile_to_its_gauges(wall):
     local = in_area(gauges, kecamatan)
     assert 1 < len(local) < len(gauges)
 
-    assert tile(app, alerts, kecamatan)["value"] == sum(g["status"] != "Siaga 4" for g in local)
-    points = tile(app, gauge_map, kecamatan)["points"]
+    assert tile(app, "alerts", kecamatan)["value"] == sum(g["status"] != "Siaga 4" for g in local)
+    points = tile(app, "gauges", kecamatan)["points"]
     assert sorted(point["label"].split(":")[0] for point in points) == sorted(
         gauge["name"] for gauge in local
     )
-    rows = tile(app, highest, kecamatan)["rows"]
+    rows = tile(app, "highest", kecamatan)["rows"]
     assert sorted(row["label"] for row in rows) == sorted(gauge["name"] for gauge in local)
-    assert tile(app, highest, danger["kelurahan_code"])["rows"][0]["label"] == danger["name"]
+    assert tile(app, "highest", danger["kelurahan_code"])["rows"][0]["label"] == danger["name"]
 
 
 def test_the_hub_draws_the_three_tiles_on_a_screen_of_a_kecamatan(wall, make_user, sign_in):
@@ -173,5 +171,5 @@ def test_the_hub_draws_the_three_tiles_on_a_screen_of_a_kecamatan(wall, make_use
         ("floods.highest", "ok"),
     ]
     assert shown[0]["title"] == "Pos banjir berstatus siaga"
-    assert shown[0]["data"] == tile(app, alerts, kecamatan)
-    assert shown[2]["data"] == tile(app, highest, kecamatan)
+    assert shown[0]["data"] == tile(app, "alerts", kecamatan)
+    assert shown[2]["data"] == tile(app, "highest", kecamatan)
