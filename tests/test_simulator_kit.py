@@ -53,6 +53,7 @@ def test_faults_are_checked_before_anything_is_applied():
         ({"fail_next": -1}, "fail_next must be a whole number, 0 or more"),
         ({"fail_next": True}, "fail_next must be a whole number, 0 or more"),
         ({"duplicates": 1}, "duplicates must be true or false"),
+        ({"reset": 1}, "reset must be true or false"),
         ([1], "expected a JSON object"),
     ]:
         refused = client.post("/_sim/faults", json=body)

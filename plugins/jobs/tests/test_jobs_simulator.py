@@ -277,21 +277,6 @@ def test_not_jsonld_next_answers_plain_json_from_the_feed(control: httpx.Client)
     assert control.get(FEED_PATH).json()["@type"] == "ItemList"
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({"fail_next": -1}, "fail_next must be a whole number"),
-        ({"reset": 1}, "reset must be true or false"),
-        ({"explode": True}, "unknown fault 'explode'"),
-    ],
-)
-def test_bad_faults_answer_400(control: httpx.Client, body: dict, message: str) -> None:
-    response = control.post("/_sim/faults", json=body)
-
-    assert response.status_code == 400
-    assert message in response.json()["error"]
-
-
 def test_stats_count_listing_and_feed_requests(control: httpx.Client) -> None:
     placements = len(everything(control, "placements"))
     control.get(FEED_PATH)
