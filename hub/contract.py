@@ -25,16 +25,17 @@ nothing already stored is lost. The simulator must take the standard faults of
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.app import state
 from hub.context import Hub
-from hub.models import Record, Source
+from hub.models import Record, Source, SyncRun
 from hub.sources import SourceType
 from hub.sync.connector import Connector, Page, TransientError
 from hub.sync.store import PageStore
@@ -46,11 +47,10 @@ MOST_PAGES = 1000
 
 @dataclass
 class Listing:
-    """What a connector listed: its pages, the raw payloads by external id, the cursor after."""
+    """What a connector listed: its pages, and the raw payloads by external id."""
 
     pages: list[Page]
     payloads: dict[str, dict[str, Any]]
-    cursor: str | None
 
 
 class ConnectorContract:
@@ -98,9 +98,9 @@ class ConnectorContract:
         assert set(flat) == set(whole.payloads) and flat
 
     def test_reading_a_page_again_gives_the_same_page(self, installed_hub, app_simulator):
-        connector = connect(installed_hub, app_simulator, **self.small_pages)
-        first = connector.fetch_page(None)
-        again = connector.fetch_page(None)
+        with closing(connect(installed_hub, app_simulator, **self.small_pages)) as connector:
+            first = connector.fetch_page(None)
+            again = connector.fetch_page(None)
 
         assert (again.records, again.next_cursor) == (first.records, first.next_cursor)
 
@@ -202,13 +202,13 @@ class ConnectorContract:
         assert stored(app) == {}
 
     def test_a_rate_limit_says_when_to_come_back(self, installed_hub, app_simulator):
-        connector = connect(installed_hub, app_simulator)
         app_simulator.control("/_sim/faults", {"rate_limit_next": 1, "retry_after": 7})
 
-        with pytest.raises(TransientError) as refused:
-            connector.fetch_page(None)
-        assert refused.value.retry_after == 7
-        assert isinstance(connector.fetch_page(None), Page)
+        with closing(connect(installed_hub, app_simulator)) as connector:
+            with pytest.raises(TransientError) as refused:
+                connector.fetch_page(None)
+            assert refused.value.retry_after == 7
+            assert isinstance(connector.fetch_page(None), Page)
 
     def test_wrong_credentials_are_an_auth_error(
         self, app_simulator, make_contract_app, sqlite_url, monkeypatch
@@ -232,10 +232,9 @@ def connect(hub: Hub, simulator: RunningSimulator, **settings: Any) -> Connector
 
 def read_listing(hub: Hub, simulator: RunningSimulator, **settings: Any) -> Listing:
     """A complete listing, page after page; fails the test if it never ends."""
-    connector = connect(hub, simulator, **settings)
     pages: list[Page] = []
     cursor = None
-    try:
+    with closing(connect(hub, simulator, **settings)) as connector:
         while len(pages) < MOST_PAGES:
             pages.append(connector.fetch_page(cursor))
             cursor = pages[-1].next_cursor
@@ -243,12 +242,10 @@ def read_listing(hub: Hub, simulator: RunningSimulator, **settings: Any) -> List
                 break
         else:
             pytest.fail(f"the listing did not end after {MOST_PAGES} pages")
-    finally:
-        connector.close()
     payloads = {}
     for page in pages:
         payloads.update(zip(external_ids(hub, simulator, page), page.records, strict=True))
-    return Listing(pages, payloads, cursor)
+    return Listing(pages, payloads)
 
 
 def external_ids(hub: Hub, simulator: RunningSimulator, page: Page) -> list[str]:
@@ -271,10 +268,12 @@ def stored_cursor(app: Flask) -> str | None:
 
 
 def store_late_copies(app: Flask, payloads: list[Mapping[str, Any]]) -> None:
-    """Store ``payloads`` as a page arriving late, the way the sync engine stores a page."""
+    """Store ``payloads`` as a page arriving late in the source's last run, the way the sync
+    engine stores a page."""
     hub_state = state(app)
     kind = hub_state.hub.source_type(hub_state.settings.source(SOURCE).type)
     with hub_state.db.session() as session:
         source_id = session.scalars(select(Source.id).filter_by(name=SOURCE)).one()
-        page_store = PageStore(source_id, 0, kind.normalize, frozenset(hub_state.hub.record_kinds))
-        page_store.store(session, list(payloads))
+        run_id = session.scalar(select(func.max(SyncRun.id)).filter_by(source_id=source_id))
+        kinds = frozenset(hub_state.hub.record_kinds)
+        PageStore(source_id, run_id, kind.normalize, kinds).store(session, list(payloads))
