@@ -29,14 +29,22 @@ def check_name(name: str) -> None:
         )
 
 
+def check_title(title: str) -> None:
+    """ValueError unless ``title`` can stand inside the generated code's strings."""
+    if not title.strip() or any(character in title for character in '"\\\n'):
+        raise ValueError(f"{title!r} cannot be the title: give words, without quotes or newlines")
+
+
 def new_plugin(name: str, target: Path, title: str | None = None) -> list[Path]:
     """Write the plugin ``name`` into the folder ``target`` (new or empty); return its files."""
     check_name(name)
+    title = title or name.replace("_", " ").title()
+    check_title(title)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ValueError(f"{target} already exists and is not an empty folder")
     words = {
         "name": name,
-        "title": title or name.replace("_", " ").title(),
+        "title": title,
         "package": f"simpul_{name}",
         "class_name": "".join(part.title() for part in name.split("_")),
         "env_name": f"SIMPUL_{name.upper()}_API_KEY",

@@ -23,6 +23,17 @@ def test_a_name_that_cannot_name_a_package_is_refused(tmp_path, name):
     assert not (tmp_path / "plugin").exists()
 
 
+@pytest.mark.parametrize("title", ['Pos "Pantau"', "Pos\nPantau", "  "])
+def test_a_title_that_would_break_the_code_is_refused(tmp_path, title):
+    result = CliRunner().invoke(
+        cli, ["new-plugin", "floods", str(tmp_path / "p"), "--title", title]
+    )
+
+    assert result.exit_code == 1
+    assert "cannot be the title" in result.output
+    assert not (tmp_path / "p").exists()
+
+
 def test_a_folder_in_use_is_left_alone(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
 
