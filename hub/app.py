@@ -23,7 +23,6 @@ from hub.plugins import PluginRegistry
 from hub.reports import plugin as reports
 from hub.sync.engine import SyncEngine
 
-log = logging.getLogger(__name__)
 UPLOAD_OVERHEAD = 1024 * 1024
 """Room for a form's other fields beside the largest file allowed."""
 BUILTIN_PLUGINS = {
@@ -73,7 +72,7 @@ def create_app(
     settings = settings or load_settings()
     instance = Path(settings.instance_path).resolve()
     app = Flask("hub", instance_path=str(instance))
-    app.config["SECRET_KEY"] = settings.secret_key or _ephemeral_secret()
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["MAX_CONTENT_LENGTH"] = settings.upload_max_bytes + UPLOAD_OVERHEAD
     app.config["BABEL_DEFAULT_LOCALE"] = settings.language
@@ -127,11 +126,3 @@ def log_to_stderr(level: int = logging.INFO) -> None:
         if not logger.handlers:
             logger.addHandler(handler)
             logger.setLevel(level)
-
-
-def _ephemeral_secret() -> str:
-    log.warning(
-        "no SIMPUL_SECRET_KEY set: sessions will not survive a restart, and with several web "
-        "processes sign-ins will fail; set it (or SIMPUL_SECRET_KEY_FILE) in production"
-    )
-    return secrets.token_hex(32)
