@@ -17,6 +17,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from importlib.metadata import entry_points
 
 import pytest
 import redis
@@ -34,6 +35,7 @@ from hub.context import Hub
 from hub.live.room import live_room
 from hub.models import Base, Record, SyncRun, User
 from hub.models.base import utcnow
+from hub.plugins import ENTRY_POINT_GROUP
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
 from hub.sync.connector import http_client
@@ -214,9 +216,19 @@ def make_settings(tmp_path):
 @pytest.fixture
 def make_app(make_settings):
     """Create an app on a database URL, with the bundled areas loaded and the configured sources
-    registered: ``make_app(url, plugins={"name": plugin}, sources=(...), **settings)``."""
+    registered: ``make_app(url, plugins={"name": plugin}, only=("floods",), sources=(...),
+    **settings)``. ``plugins`` adds plugin objects; ``only`` names the installed plugins to load
+    (the others are disabled; the hub's own features always load)."""
 
-    def make(database_url: str, plugins: dict[str, object] | None = None, **overrides):
+    def make(
+        database_url: str,
+        plugins: dict[str, object] | None = None,
+        only: Iterable[str] | None = None,
+        **overrides,
+    ):
+        if only is not None:
+            installed = {entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)}
+            overrides["disabled_plugins"] = tuple(sorted(installed - set(only)))
         app = create_app(make_settings(database_url, **overrides), extra_plugins=plugins)
         app.config.update(TESTING=True)
         import_areas(state(app).db)
@@ -225,8 +237,13 @@ def make_app(make_settings):
 
     apps = []
 
-    def tracked(database_url: str, plugins: dict[str, object] | None = None, **overrides):
-        app = make(database_url, plugins, **overrides)
+    def tracked(
+        database_url: str,
+        plugins: dict[str, object] | None = None,
+        only: Iterable[str] | None = None,
+        **overrides,
+    ):
+        app = make(database_url, plugins, only, **overrides)
         apps.append(app)
         return app
 

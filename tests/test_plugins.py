@@ -153,3 +153,12 @@ def test_tracing_logs_each_hook_call_with_its_plugin_and_duration(
     traced = [record.getMessage() for record in caplog.records if record.name == "simpul.hooks"]
     assert any(message.startswith("register_record_kinds good ") for message in traced)
     assert all(message.endswith(" ms") for message in traced)
+
+
+def test_an_app_of_the_testing_kit_loads_only_the_chosen_plugins(make_app, sqlite_url):
+    app = make_app(sqlite_url, only=("qlue",))
+
+    listing = {p["name"]: p["state"] for p in app.test_client().get("/-/plugins.json").json}
+    assert listing["qlue"] == listing["hub.complaints"] == "loaded"
+    assert {listing[name] for name in ("jobs", "finance", "hr", "floods")} == {"disabled"}
+    assert set(state(app).hub.source_types) == {"qlue", "open311"}
