@@ -402,7 +402,7 @@ def main() -> None:
         print(f"== PostgreSQL, N = {options.n:,}: filled in {time.perf_counter() - started:.1f} s")
         app = create_app(settings(url, namespace))
         with app.app_context(), state(app).db.session() as session:
-            ensure_defaults(session, "id")
+            ensure_defaults(session, state(app).hub, "id")
             playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
             token = create_token(session, "bench", playlist, None)
         base_url, servers = start_servers(url, namespace, options.processes)

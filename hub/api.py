@@ -4,7 +4,8 @@ Plugins use only this module (and the hooks in :mod:`hub.hookspecs`), never the 
 
 - Declaring: :class:`SourceType` with :class:`ConfigField`, :class:`RecordKind` with
   :class:`Status`, :class:`Simulator`, :class:`MenuItem`, :class:`Widget` (a tile of the live
-  room's wall screens; its data shapes are in :mod:`hub.widgets`), and the ``hookimpl`` marker.
+  room's wall screens; its data shapes are in :mod:`hub.widgets`), :class:`WallScreen` (a screen
+  of the default wall), and the ``hookimpl`` marker.
 - Writing a simulator: :class:`FaultInjector` (the faults every simulator takes through
   ``POST /_sim/faults``), :func:`json_response`, :func:`json_body`, :func:`require_api_key` and
   :func:`checked_counts` (the counts of a ``/_sim/tick``).
@@ -58,7 +59,7 @@ from hub.sync.connector import Photo as WriteBackPhoto
 from hub.sync.health import Health, source_health
 from hub.sync.imports import ImportProblem, ImportRejected
 from hub.sync.store import RecordChange
-from hub.widgets import Widget
+from hub.widgets import WallScreen, Widget
 
 
 @contextmanager
@@ -114,6 +115,7 @@ __all__ = [
     "SourceType",
     "Status",
     "TransientError",
+    "WallScreen",
     "Widget",
     "WriteBack",
     "WriteBackPhoto",

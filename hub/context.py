@@ -13,6 +13,7 @@ from hub.plugins import PluginRegistry
 from hub.simulators import Simulator
 from hub.sources import ConfigError, SourceType
 from hub.sync.store import RecordChange
+from hub.widgets import WallScreen
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -44,6 +45,11 @@ class Hub:
     @cached_property
     def simulators(self) -> dict[str, Simulator]:
         return self._unique("register_simulators", Simulator)
+
+    @cached_property
+    def screens(self) -> dict[str, WallScreen]:
+        """The default wall's screens, in plugin order."""
+        return self._unique("register_screens", WallScreen)
 
     @cached_property
     def menu_items(self) -> list[MenuItem]:

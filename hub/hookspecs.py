@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from hub.simulators import Simulator
     from hub.sources import SourceType
     from hub.sync.store import RecordChange
-    from hub.widgets import Widget
+    from hub.widgets import WallScreen, Widget
 
 PROJECT = "simpul"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -103,4 +103,13 @@ def register_widgets(hub: Hub) -> list[Widget]:
     the hub calls it inside an error boundary (a widget that raises or returns data of the wrong
     shape becomes a placeholder with the error, and the rest of the screen is drawn), caches it,
     and has every screen showing it read it again as soon as records of the kinds it shows change.
+    """
+
+
+@hookspec
+def register_screens(hub: Hub) -> list[WallScreen]:
+    """Screens for the live room's default wall: which widgets, in which order, on one screen.
+
+    They are made, in plugin order, the first time the live room is opened (or by ``simpul live
+    defaults``) and rotate on the ``wall`` playlist; administrators change them afterwards.
     """

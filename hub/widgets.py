@@ -40,6 +40,8 @@ KINDS = (KPI, RANKING, TREND, MAP, FEED, HEALTH)
 COLOURS = ("red", "yellow", "green", "grey")
 HEALTH_STATES = ("ok", "degraded", "down", "needs_reauth", "unknown")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+SCREEN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MAX_COLUMNS = 6
 MAX_NAME = 64
 MAX_TEXT = 300
 MAX_ROWS = 50
@@ -90,6 +92,32 @@ class Widget:
             raise ValueError(f"widget {self.name}: data must be callable")
         if self.refresh_seconds < 1:
             raise ValueError(f"widget {self.name}: refresh_seconds must be at least 1")
+
+
+@dataclass(frozen=True)
+class WallScreen:
+    """A screen of the live room's default wall: its widgets in order, in ``columns``.
+
+    ``name`` is the screen's address (``/live/screens/<name>``: lower-case letters, digits and
+    dashes); ``title`` is shown above it (a lazy translation). The default screens are made, in
+    plugin order, the first time the live room is opened, and rotate on the ``wall`` playlist;
+    afterwards administrators change them as they like.
+    """
+
+    name: str
+    title: str
+    widgets: tuple[str, ...]
+    columns: int = 3
+
+    def __post_init__(self) -> None:
+        if not SCREEN_NAME.match(self.name):
+            raise ValueError(
+                f"screen name {self.name!r} must be lower-case letters, digits and dashes"
+            )
+        if not self.widgets or not all(NAME.match(widget) for widget in self.widgets):
+            raise ValueError(f"screen {self.name}: widgets must be widget names, at least one")
+        if not 1 <= self.columns <= MAX_COLUMNS:
+            raise ValueError(f"screen {self.name}: columns must be from 1 to {MAX_COLUMNS}")
 
 
 def checked_data(kind: str, data: Any) -> dict[str, Any]:

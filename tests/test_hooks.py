@@ -22,11 +22,12 @@ from hub.api import (
     Simulator,
     SourceType,
     Status,
+    WallScreen,
     Widget,
     hookimpl,
 )
 from hub.app import state
-from hub.models import AuditEntry, Record, RecordError, Screen
+from hub.models import AuditEntry, Playlist, Record, RecordError, Screen
 from hub.sources import SourceSettings
 
 PAGES: list[list[dict]] = []
@@ -124,6 +125,10 @@ class GaugePlugin:
     @hookimpl
     def register_widgets(self):
         return [Widget("gauges.alerts", "Gauges on alert", "kpi", gauges_on_alert, ("gauge",))]
+
+    @hookimpl
+    def register_screens(self):
+        return [WallScreen("rivers", "Rivers", ("gauges.alerts", "complaints.backlog"), 2)]
 
     @hookimpl
     def records_changed(self, session, changes):
@@ -334,3 +339,36 @@ def test_register_widgets_puts_the_widget_on_a_wall_screen(app, make_user, sign_
         "kpi",
         ["river"],
     )
+
+
+def test_register_screens_adds_the_plugins_screen_to_the_default_wall(app, make_user, sign_in):
+    hub_app = app()
+    make_user(hub_app, "operator1", "operator")
+    client = hub_app.test_client()
+    sign_in(client, "operator1")
+
+    client.get("/live/")
+
+    with state(hub_app).db.session() as session:
+        playlist = session.scalar(select(Playlist).filter_by(name="wall"))
+        assert playlist.screens[-1] == "rivers"
+        rivers = session.scalar(select(Screen).filter_by(name="rivers"))
+        assert (rivers.title, rivers.widgets, rivers.columns) == (
+            "Rivers",
+            ["gauges.alerts", "complaints.backlog"],
+            2,
+        )
+    shown = client.get("/live/api/screens/rivers/data").json["widgets"]
+    assert [(w["name"], w["status"]) for w in shown] == [
+        ("gauges.alerts", "ok"),
+        ("complaints.backlog", "ok"),
+    ]
+
+
+def test_register_screens_a_bad_screen_is_refused_when_declared():
+    with pytest.raises(ValueError, match="screen name 'East Wall'"):
+        WallScreen("East Wall", "East", ("gauges.alerts",))
+    with pytest.raises(ValueError, match="columns must be from 1 to 6"):
+        WallScreen("east", "East", ("gauges.alerts",), columns=9)
+    with pytest.raises(ValueError, match="widgets must be widget names"):
+        WallScreen("east", "East", ())

@@ -25,7 +25,7 @@ REVOKED = "This screen link was revoked. Ask an administrator for a new one."
 def app(make_app, sqlite_url, redis_url, make_user):
     app = make_app(sqlite_url)
     with state(app).db.session() as session:
-        ensure_defaults(session, "en")
+        ensure_defaults(session, state(app).hub, "en")
         session.add(Playlist(name="lobby", title="Lobby", screens=["complaints-map"]))
     make_user(app, "admin1", "admin")
     make_user(app, "operator1", "operator")
@@ -141,7 +141,9 @@ def test_an_admin_makes_a_screen_and_is_told_what_is_wrong_first(app, sign_in, r
     assert "Name at least one, one per line." in empty.text
     assert "A screen with this name exists already." in taken.text
     with state(app).db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Screen)) == 4
+        assert session.scalar(select(func.count()).select_from(Screen)) == len(
+            state(app).hub.screens
+        )
 
     saved = client.post(
         "/live/admin/screens/new",

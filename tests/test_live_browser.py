@@ -61,7 +61,7 @@ def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
     app.config["LIVE_HEARTBEAT_SECONDS"] = 1.0
     run_sync(app, "qlue-city")
     with state(app).db.session() as session:
-        ensure_defaults(session, "id")
+        ensure_defaults(session, state(app).hub, "id")
         playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
         playlist.screens = ["complaints"]
         token = create_token(session, "test wall", playlist, None)

@@ -77,7 +77,7 @@ def live_app(make_app, sqlite_url, redis_url, serve_simulator):
     app = make_app(sqlite_url, sources=(qlue.source("qlue-city"),))
     app.config["LIVE_HEARTBEAT_SECONDS"] = 0.2
     with state(app).db.session() as session:
-        ensure_defaults(session, "id")
+        ensure_defaults(session, state(app).hub, "id")
         playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
         token = create_token(session, "test wall", playlist, None)
     return app, qlue, token

@@ -91,7 +91,7 @@ def wall(make_app, make_user, sign_in):
     def make(database_url: str, plugins: dict | None = None, **settings):
         app = make_app(database_url, plugins=plugins, **settings)
         with state(app).db.session() as session:
-            ensure_defaults(session, "en")
+            ensure_defaults(session, state(app).hub, "en")
         make_user(app, "operator1", "operator")
         make_user(app, "admin1", "admin")
         client = app.test_client()
@@ -181,23 +181,29 @@ def test_a_screen_for_one_kecamatan_shows_only_its_complaints(database_url, wall
     assert [label["text"] for label in shown["complaints.map"]["data"]["labels"]] == ["Setu"]
 
 
-def test_the_city_services_screen_shows_the_plugins_tiles(sqlite_url, wall):
-    _app, client = wall(sqlite_url)
+def test_the_default_wall_has_the_hubs_screens_then_each_plugins(sqlite_url, wall):
+    app, client = wall(sqlite_url)
 
-    shown = widgets_of(client, "city-services")
+    with state(app).db.session() as session:
+        playlist = session.scalar(select(Playlist).filter_by(name="wall"))
+        screens = list(playlist.screens)
+    assert screens[:3] == ["complaints", "complaints-map", "wards-and-sources"]
+    assert {"jobs", "finance", "hr", "floods"} <= set(screens[3:])
+    shown = {name: widgets_of(client, name) for name in ("jobs", "finance", "hr", "floods")}
+    assert set(shown["jobs"]) == {"jobs.vacancies", "jobs.seekers"}
+    assert {w["status"] for tiles in shown.values() for w in tiles.values()} == {"ok"}
 
-    assert set(shown) >= {"jobs.vacancies", "finance.absorption", "hr.attendance"}
-    assert {widget["status"] for widget in shown.values()} == {"ok"}
 
+def test_a_tile_whose_plugin_is_gone_is_a_placeholder(sqlite_url, make_app, sign_in, wall):
+    wall(sqlite_url)
+    without_finance = make_app(sqlite_url, disabled_plugins=("finance",), strict_plugins=False)
+    client = without_finance.test_client()
+    sign_in(client, "operator1")
 
-def test_a_tile_whose_plugin_is_gone_is_a_placeholder(sqlite_url, wall):
-    _app, client = wall(sqlite_url, disabled_plugins=("finance",), strict_plugins=False)
-
-    shown = widgets_of(client, "city-services")
+    shown = widgets_of(client, "finance")
 
     assert shown["finance.absorption"]["status"] == "missing"
     assert shown["finance.absorption"]["message"] == "No installed plugin provides this widget."
-    assert shown["jobs.vacancies"]["status"] == "ok"
 
 
 def raises(session, area_code, now):

@@ -32,7 +32,7 @@ blueprint = Blueprint("live_admin", __name__, url_prefix="/live/admin")
 @roles_required("admin")
 def overview() -> str:
     with state().db.session() as session:
-        ensure_defaults(session, state().settings.language)
+        ensure_defaults(session, state().hub, state().settings.language)
     with state().db.read_session() as session:
         return render_template(
             "live/admin.html",

@@ -25,7 +25,7 @@ def defaults() -> None:
     """Make the default screens and playlist, if there is no screen yet."""
     hub_state = state()
     with hub_state.db.session() as session:
-        made = ensure_defaults(session, hub_state.settings.language)
+        made = ensure_defaults(session, hub_state.hub, hub_state.settings.language)
     click.echo("default screens made" if made else "screens exist already: nothing changed")
 
 
@@ -43,7 +43,7 @@ def tokens_create(name: str, playlist: str, base_url: str) -> None:
     """Make a token for the screen NAME and print its kiosk link: it is not shown again."""
     hub_state = state()
     with hub_state.db.session() as session:
-        ensure_defaults(session, hub_state.settings.language)
+        ensure_defaults(session, hub_state.hub, hub_state.settings.language)
         found = session.scalar(select(Playlist).where(Playlist.name == playlist))
         if found is None:
             raise click.ClickException(f"no playlist named {playlist!r}")

@@ -14,12 +14,12 @@ from typing import Any
 
 from flask_babel import gettext
 
+from hub.widgets import MAX_COLUMNS
 from hub.widgets import NAME as WIDGET_NAME
+from hub.widgets import SCREEN_NAME as SLUG
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 RESERVED = ("new",)
 TITLE_LIMIT = 200
-MAX_COLUMNS = 6
 MAX_WIDGETS = 24
 MAX_SCREENS = 24
 MIN_INTERVAL, MAX_INTERVAL = 5, 3600

@@ -1,4 +1,5 @@
-"""The live room's hooks: its widgets, pages, menu item and commands, and the changes it follows.
+"""The live room's hooks: its widgets and default screens, pages, menu item and commands, and the
+changes it follows.
 
 The widgets, views and commands are imported inside the hooks: they need hub.app (through the
 access helpers), which imports this module while it loads.
@@ -16,7 +17,7 @@ from hub.hookspecs import hookimpl
 from hub.live import changes as live_changes
 from hub.menu import MenuItem
 from hub.sync.store import RecordChange
-from hub.widgets import Widget
+from hub.widgets import WallScreen, Widget
 
 live_changes.watch_handling()
 
@@ -26,6 +27,35 @@ def register_widgets(hub: Hub) -> list[Widget]:
     from hub.live.widgets import hub_widgets
 
     return hub_widgets(hub)
+
+
+@hookimpl
+def register_screens() -> list[WallScreen]:
+    """The hub's own screens: complaints, their map, ward reports and the sources' health."""
+    return [
+        WallScreen(
+            "complaints",
+            _l("Citizen complaints"),
+            (
+                "complaints.backlog",
+                "complaints.response_rate",
+                "complaints.overdue",
+                "complaints.ranking",
+                "complaints.trend",
+                "complaints.latest",
+            ),
+        ),
+        WallScreen(
+            "complaints-map",
+            _l("Complaints map"),
+            ("complaints.map", "complaints.backlog", "complaints.overdue"),
+        ),
+        WallScreen(
+            "wards-and-sources",
+            _l("Ward reports and data sources"),
+            ("reports.latest", "complaints.latest", "sources.health"),
+        ),
+    ]
 
 
 @hookimpl

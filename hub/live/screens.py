@@ -1,9 +1,8 @@
 """Screens and playlists: reading them, and the default ones that tell the city's story.
 
 The defaults are made on first use (or by ``simpul live defaults``) when the live room has no
-screen yet: complaints, their map, the city's services (jobs, finance, staffing: widgets their
-plugins provide, placeholders until they are installed), and the ward reports with the health of
-every source, rotating on one playlist.
+screen yet: the screens the plugins declare through ``register_screens`` (the hub's own first:
+complaints, their map, ward reports with the health of every source), rotating on one playlist.
 """
 
 from __future__ import annotations
@@ -15,56 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hub.context import Hub
 from hub.models import Area, Playlist, Screen
 
 DEFAULT_PLAYLIST = "wall"
 DEFAULT_INTERVAL = 20
-
-
-@dataclass(frozen=True)
-class DefaultScreen:
-    name: str
-    title: str
-    widgets: tuple[str, ...]
-    columns: int = 3
-
-
-DEFAULT_SCREENS = (
-    DefaultScreen(
-        "complaints",
-        _l("Citizen complaints"),
-        (
-            "complaints.backlog",
-            "complaints.response_rate",
-            "complaints.overdue",
-            "complaints.ranking",
-            "complaints.trend",
-            "complaints.latest",
-        ),
-    ),
-    DefaultScreen(
-        "complaints-map",
-        _l("Complaints map"),
-        ("complaints.map", "complaints.backlog", "complaints.overdue"),
-    ),
-    DefaultScreen(
-        "city-services",
-        _l("Jobs, finance and staffing"),
-        (
-            "jobs.vacancies",
-            "jobs.seekers",
-            "finance.absorption",
-            "finance.lagging",
-            "hr.attendance",
-            "hr.staffing",
-        ),
-    ),
-    DefaultScreen(
-        "wards-and-sources",
-        _l("Ward reports and data sources"),
-        ("reports.latest", "complaints.latest", "sources.health"),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -79,13 +33,14 @@ class ScreenView:
     columns: int
 
 
-def ensure_defaults(session: Session, language: str) -> bool:
-    """Make the default screens and playlist (titles in ``language``) if there is no screen
-    yet; True if they were made."""
+def ensure_defaults(session: Session, hub: Hub, language: str) -> bool:
+    """Make the default screens of ``hub``'s plugins and their playlist (titles in
+    ``language``) if there is no screen yet; True if they were made."""
     if session.scalar(select(func.count()).select_from(Screen)):
         return False
+    defaults = list(hub.screens.values())
     with force_locale(language):
-        for default in DEFAULT_SCREENS:
+        for default in defaults:
             session.add(
                 Screen(
                     name=default.name,
@@ -99,7 +54,7 @@ def ensure_defaults(session: Session, language: str) -> bool:
                 Playlist(
                     name=DEFAULT_PLAYLIST,
                     title=str(_l("Command centre wall")),
-                    screens=[default.name for default in DEFAULT_SCREENS],
+                    screens=[default.name for default in defaults],
                     interval_seconds=DEFAULT_INTERVAL,
                 )
             )

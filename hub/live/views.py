@@ -57,7 +57,7 @@ blueprint = Blueprint("live", __name__, url_prefix="/live")
 @roles_required(*OPERATORS)
 def index() -> str:
     with state().db.session() as session:
-        ensure_defaults(session, state().settings.language)
+        ensure_defaults(session, state().hub, state().settings.language)
     with state().db.read_session() as session:
         playlists = all_playlists(session)
         screens = all_screens(session)

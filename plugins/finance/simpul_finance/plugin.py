@@ -15,6 +15,7 @@ from hub.api import (
     RecordKind,
     Simulator,
     SourceType,
+    WallScreen,
     Widget,
     hookimpl,
 )
@@ -87,6 +88,13 @@ def register_simulators(hub: Hub) -> list[Simulator]:
 def source_settings(base_url: str) -> dict[str, Any]:
     """Settings of a ``finance`` source that reads from the simulator at ``base_url``."""
     return {"url": base_url, "api_key_env": API_KEY_ENV, "page_size": 500}
+
+
+@hookimpl
+def register_screens() -> list[WallScreen]:
+    return [
+        WallScreen("finance", _l("Finance"), ("finance.absorption", "finance.lagging"), columns=2)
+    ]
 
 
 @hookimpl

@@ -1,9 +1,11 @@
 """The hooks of the flood-gauge plugin: the ``floods`` source type, the ``flood_gauge`` kind, the
-simulator and the wall tiles."""
+simulator, the wall tiles and their screen."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from hub.api import (
     ConfigField,
@@ -11,6 +13,7 @@ from hub.api import (
     RecordKind,
     Simulator,
     SourceType,
+    WallScreen,
     Widget,
     hookimpl,
 )
@@ -67,6 +70,15 @@ def register_simulators(hub: Hub) -> list[Simulator]:
 def source_settings(base_url: str) -> dict[str, Any]:
     """Settings of a ``floods`` source that reads from the simulator at ``base_url``."""
     return {"url": base_url, "api_key_env": API_KEY_ENV}
+
+
+@hookimpl
+def register_screens(hub: Hub) -> list[WallScreen]:
+    return [
+        WallScreen(
+            "floods", _l("Flood gauges"), ("floods.alerts", "floods.gauges", "floods.highest")
+        )
+    ]
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from hub.api import (
     RecordKind,
     Simulator,
     SourceType,
+    WallScreen,
     Widget,
     hookimpl,
 )
@@ -153,6 +154,11 @@ def scim_settings(base_url: str) -> dict[str, Any]:
 def attendance_settings(base_url: str) -> dict[str, Any]:
     """Settings of an ``attendance`` source reading the simulator at ``base_url``."""
     return {"url": base_url, "token_env": TOKEN_ENV}
+
+
+@hookimpl
+def register_screens() -> list[WallScreen]:
+    return [WallScreen("hr", _l("Staffing"), ("hr.attendance", "hr.staffing"), columns=2)]
 
 
 @hookimpl

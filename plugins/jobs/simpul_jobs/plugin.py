@@ -9,7 +9,17 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from hub.api import ConfigField, Hub, MenuItem, RecordKind, Simulator, SourceType, Widget, hookimpl
+from hub.api import (
+    ConfigField,
+    Hub,
+    MenuItem,
+    RecordKind,
+    Simulator,
+    SourceType,
+    WallScreen,
+    Widget,
+    hookimpl,
+)
 from simpul_jobs.feed import JobPostingFeedConnector
 from simpul_jobs.kinds import KINDS
 from simpul_jobs.normalize import normalize
@@ -98,6 +108,11 @@ def pencaker_settings(base_url: str) -> dict[str, Any]:
 def feed_settings(base_url: str) -> dict[str, Any]:
     """Settings of a ``jobposting_feed`` source that reads the simulator's feed at ``base_url``."""
     return {"url": base_url + FEED_PATH}
+
+
+@hookimpl
+def register_screens() -> list[WallScreen]:
+    return [WallScreen("jobs", _l("Jobs"), ("jobs.vacancies", "jobs.seekers"), columns=2)]
 
 
 @hookimpl
