@@ -3,7 +3,8 @@
 The template (``hub/plugin_template``) is a small working plugin: a source type with its
 connector and normalizer, a record kind, a wall tile, a simulator and tests, the connector
 contract among them. Files ending in ``.tpl`` have ``${name}``, ``${title}``, ``${package}``,
-``${class_name}`` and ``${env_name}`` filled in; ``NAME`` in a path is the plugin's name.
+``${class_name}``, ``${env_name}`` and ``${screen_name}`` filled in; ``NAME`` in a path is the
+plugin's name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from babel.messages.pofile import read_po
 
 TEMPLATE = Path(__file__).parent / "plugin_template"
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9_]{1,23}$")
+MAX_TITLE = 30
 
 
 def check_name(name: str) -> None:
@@ -31,8 +33,11 @@ def check_name(name: str) -> None:
 
 def check_title(title: str) -> None:
     """ValueError unless ``title`` can stand inside the generated code's strings."""
-    if not title.strip() or any(character in title for character in '"\\\n'):
-        raise ValueError(f"{title!r} cannot be the title: give words, without quotes or newlines")
+    if not title.strip() or len(title) > MAX_TITLE or any(c in title for c in '"\\\n'):
+        raise ValueError(
+            f"{title!r} cannot be the title: give up to {MAX_TITLE} characters of words, without "
+            "quotes or newlines"
+        )
 
 
 def new_plugin(name: str, target: Path, title: str | None = None) -> list[Path]:
@@ -48,6 +53,7 @@ def new_plugin(name: str, target: Path, title: str | None = None) -> list[Path]:
         "package": f"simpul_{name}",
         "class_name": "".join(part.title() for part in name.split("_")),
         "env_name": f"SIMPUL_{name.upper()}_API_KEY",
+        "screen_name": name.replace("_", "-"),
     }
     written = []
     for source in sorted(TEMPLATE.rglob("*.tpl")):

@@ -23,7 +23,7 @@ def test_a_name_that_cannot_name_a_package_is_refused(tmp_path, name):
     assert not (tmp_path / "plugin").exists()
 
 
-@pytest.mark.parametrize("title", ['Pos "Pantau"', "Pos\nPantau", "  "])
+@pytest.mark.parametrize("title", ['Pos "Pantau"', "Pos\nPantau", "  ", "P" * 31])
 def test_a_title_that_would_break_the_code_is_refused(tmp_path, title):
     result = CliRunner().invoke(
         cli, ["new-plugin", "floods", str(tmp_path / "p"), "--title", title]
@@ -73,3 +73,16 @@ def test_a_new_plugin_installs_passes_its_tests_and_is_listed(tmp_path):
 
 def run(command: list[str], folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(("name", "title"), [("ab", "X"), ("x" * 24, "T" * 30)])
+def test_the_new_code_is_lint_clean_and_formatted_at_any_name_length(tmp_path, name, title):
+    package = tmp_path / "plugin"
+    CliRunner().invoke(cli, ["new-plugin", name, str(package), "--title", title])
+    ruff = [sys.executable, "-m", "ruff"]
+
+    checked = run([*ruff, "check", "--no-cache", "."], package, dict(os.environ))
+    formatted = run([*ruff, "format", "--check", "--no-cache", "."], package, dict(os.environ))
+
+    assert checked.returncode == 0, checked.stdout
+    assert formatted.returncode == 0, formatted.stdout

@@ -1,4 +1,7 @@
-"""The hooks of the ${title} plugin: its source type, record kind, simulator and wall tile."""
+"""The hooks of the ${title} plugin.
+
+Its source type, record kind, simulator, wall tile and screen.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from hub.api import (
     Simulator,
     SourceType,
     Status,
+    WallScreen,
     Widget,
     hookimpl,
 )
@@ -74,10 +78,22 @@ def register_simulators(hub: Hub) -> list[Simulator]:
 
 
 def source_settings(base_url: str) -> dict[str, Any]:
-    """Settings of a ``${name}`` source that reads from the simulator at ``base_url``."""
+    """Settings of a source that reads from the simulator at ``base_url``."""
     return {"url": base_url, "api_key_env": API_KEY_ENV}
 
 
 @hookimpl
 def register_widgets(hub: Hub) -> list[Widget]:
     return WIDGETS
+
+
+@hookimpl
+def register_screens(hub: Hub) -> list[WallScreen]:
+    return [
+        WallScreen(
+            "${screen_name}",
+            _l("${title}"),
+            ("${name}.open",),
+            columns=1,
+        )
+    ]

@@ -28,4 +28,12 @@ def open_items(session: Session, area_code: str | None, now: datetime) -> dict[s
     }
 
 
-WIDGETS = [Widget("${name}.open", _l("${title}: open items"), "kpi", open_items, (KIND,))]
+WIDGETS = [
+    Widget(
+        "${name}.open",
+        _l("${title}: open items"),
+        "kpi",
+        open_items,
+        (KIND,),
+    )
+]

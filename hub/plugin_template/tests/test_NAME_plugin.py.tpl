@@ -1,4 +1,5 @@
-"""The ${name} plugin in a running hub: synced from its simulator, shown on the wall."""
+"""The ${name} plugin in a running hub: synced from its simulator, shown on the
+wall."""
 
 from hub.api import Record, read_session
 from hub.testing import run_sync, widget_data
@@ -41,6 +42,4 @@ def test_the_plugin_is_loaded_with_its_hooks(make_app, sqlite_url):
 
     mine = next(plugin for plugin in plugins if plugin["name"] == "${name}")
     assert mine["state"] == "loaded"
-    assert {"register_source_types", "register_simulators", "register_widgets"} <= set(
-        mine["hooks"]
-    )
+    assert {"register_source_types", "register_widgets", "register_screens"} <= set(mine["hooks"])

@@ -4,6 +4,9 @@ msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
 "Language: id\n"
 
+msgid "${title}"
+msgstr "${title}"
+
 msgid "${title} item"
 msgstr "Item ${title}"
 
