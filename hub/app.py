@@ -74,6 +74,7 @@ def create_app(
     app = Flask("hub", instance_path=str(instance))
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = settings.secure_cookies
     app.config["MAX_CONTENT_LENGTH"] = settings.upload_max_bytes + UPLOAD_OVERHEAD
     app.config["BABEL_DEFAULT_LOCALE"] = settings.language
     app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone
@@ -84,7 +85,10 @@ def create_app(
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         [*plugins.translation_directories(), str(Path(app.root_path) / "translations")]
     )
-    app.extensions["simpul"] = HubState(hub, Database(settings.database_url))
+    database = Database(
+        settings.database_url, settings.database_pool_size, settings.database_max_overflow
+    )
+    app.extensions["simpul"] = HubState(hub, database)
 
     from hub.portal import init_portal
 

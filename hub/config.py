@@ -30,7 +30,10 @@ class Settings:
     """The hub's settings. Build with :func:`load_settings`, or directly in tests."""
 
     database_url: str = "sqlite:///instance/simpul.db"
+    database_pool_size: int = 5
+    database_max_overflow: int = 10
     redis_url: str = "redis://127.0.0.1:6379/0"
+    secure_cookies: bool = False
     queue_name: str = "simpul"
     language: str = "id"
     timezone: str = "Asia/Jakarta"

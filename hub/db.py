@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 class Database:
     """One engine and session factory per app (and per worker process)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 5, max_overflow: int = 10) -> None:
         self.url = make_url(url)
-        self.engine = _create_engine(url)
+        self.engine = _create_engine(url, pool=(pool_size, max_overflow))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         reader = _create_engine(url, for_reading=True) if self.is_sqlite else self.engine
         self.readers = sessionmaker(reader, expire_on_commit=False)
@@ -47,10 +47,18 @@ class Database:
         self.readers.kw["bind"].dispose()
 
 
-def _create_engine(url: str, for_reading: bool = False) -> Engine:
+def _create_engine(url: str, for_reading: bool = False, pool: tuple[int, int] = (5, 10)) -> Engine:
+    """An engine for ``url``; on a database server, with a pool of ``pool`` (connections kept,
+    and more opened while busy) per process."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, connect_args=_server_arguments(parsed))
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=pool[0],
+            max_overflow=pool[1],
+            connect_args=_server_arguments(parsed),
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})

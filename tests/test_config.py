@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from hub.app import state
 from hub.config import load_settings
 from hub.sources import ConfigError, ConfigField, SourceType
 
@@ -123,3 +126,32 @@ def test_bad_source_settings_say_which_source_and_setting(monkeypatch, settings,
 
     with pytest.raises(ConfigError, match=f"source 'a': .*{message}"):
         SOURCE_TYPE.validate("a", settings)
+
+
+def test_the_database_pool_is_sized_by_the_settings(make_app, postgres_schema):
+    app = make_app(postgres_schema, database_pool_size=2, database_max_overflow=3)
+
+    pool = state(app).db.engine.pool
+    assert (pool.size(), pool._max_overflow) == (2, 3)
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_session_cookies_are_secure_when_the_hub_is_served_over_https(
+    make_app, sqlite_url, make_user, sign_in, secure
+):
+    app = make_app(sqlite_url, secure_cookies=secure)
+    make_user(app, "operator1", "operator")
+
+    signed_in = sign_in(app.test_client(), "operator1")
+
+    cookie = next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert ("; Secure" in cookie) is secure
+
+
+def test_the_production_example_is_a_valid_configuration():
+    example = Path(__file__).resolve().parents[1] / "config" / "production.example.toml"
+
+    settings = load_settings(example, environ={})
+
+    assert settings.database_url.startswith("postgresql+psycopg://")
+    assert settings.secure_cookies and settings.sources

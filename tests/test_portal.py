@@ -475,10 +475,31 @@ def test_plugins_json_lists_every_plugin_without_sign_in(small_city: Flask) -> N
     assert plugins == expected
 
 
-def test_health_reports_the_database(small_city: Flask) -> None:
+def test_health_reports_the_database_and_redis(small_city: Flask) -> None:
     response = small_city.test_client().get("/-/health")
 
-    assert (response.status_code, response.get_json()) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status_code, response.get_json()) == (
+        200,
+        {"status": "ok", "database": "ok", "redis": "ok"},
+    )
+
+
+def test_health_is_degraded_without_redis_and_an_error_without_the_database(
+    make_app, sqlite_url, tmp_path
+) -> None:
+    app = make_app(sqlite_url, redis_url="redis://127.0.0.1:1/0")
+
+    degraded = app.test_client().get("/-/health")
+    state(app).db.dispose()
+    (tmp_path / "hub.db").unlink()
+    (tmp_path / "hub.db").mkdir()
+    failed = app.test_client().get("/-/health")
+
+    assert (degraded.status_code, degraded.get_json()) == (
+        200,
+        {"status": "degraded", "database": "ok", "redis": "unreachable"},
+    )
+    assert (failed.status_code, failed.get_json()["database"]) == (503, "unreachable")
 
 
 def test_error_pages_use_the_portal_style(small_city: Flask) -> None:
