@@ -1,6 +1,6 @@
 # simpul-${name}
 
-A [Simpul](https://github.com/) plugin that reads **${title}** into the hub: a connector, a
+A Simpul plugin that reads **${title}** into the hub: a connector, a
 normalizer, a tile for the live room's wall screens, and a simulator of the app for the demo and
 the tests.
 
