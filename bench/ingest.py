@@ -30,14 +30,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from hub.app import create_app, load_plugins, state
+from hub.app import create_app, load_plugins
 from hub.areas import import_areas
 from hub.config import Settings
-from hub.context import Hub
 from hub.models import Base, Record
 from hub.models.base import utcnow
 from hub.simulators import RunningServer
 from hub.sources import SourceSettings
+from hub.state import Hub, current_hub
 from hub.sync.scheduler import register_sources
 from hub.sync.store import PageStore
 
@@ -95,7 +95,7 @@ def prepared_app(database_url: str, simulator_url: str):
             database_url=database_url, sources=(source,), strict_plugins=True, secret_key="bench"
         )
     )
-    hub = state(app)
+    hub = current_hub(app)
     Base.metadata.create_all(hub.db.engine)
     import_areas(hub.db)
     register_sources(hub.db, hub.settings)
@@ -104,7 +104,7 @@ def prepared_app(database_url: str, simulator_url: str):
 
 def measure_sync(database_url: str, simulator_url: str) -> dict:
     """Child process: a full sync then a no-change sync; peak RSS of this process."""
-    hub = state(prepared_app(database_url, simulator_url))
+    hub = current_hub(prepared_app(database_url, simulator_url))
     started = time.perf_counter()
     full = hub.engine().run(SOURCE)
     full_seconds = time.perf_counter() - started
@@ -124,8 +124,8 @@ def measure_sync(database_url: str, simulator_url: str) -> dict:
 
 def measure_baseline(database_url: str, simulator_url: str) -> dict:
     """Child process: fetch and normalize everything first, then time one bulk INSERT."""
-    hub = state(prepared_app(database_url, simulator_url))
-    source_type = hub.hub.source_type("qlue")
+    hub = current_hub(prepared_app(database_url, simulator_url))
+    source_type = hub.source_type("qlue")
     settings = source_type.validate(SOURCE, hub.settings.source(SOURCE).settings)
     connector = source_type.connect(settings)
     store = PageStore(1, 0, source_type.normalize, frozenset({"complaint"}))

@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rankings import POSTGRES, drop_database, fill, libpq
 
-from hub.app import create_app, state
+from hub.app import create_app
 from hub.config import Settings
 from hub.live.cache import RecentCache
 from hub.live.room import live_room
@@ -61,6 +61,7 @@ from hub.live.screens import ensure_defaults, screen_view
 from hub.live.tokens import create_token
 from hub.models import Playlist, Record, Source
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.testing import add_records
 
 REDIS = os.environ.get("SIMPUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -183,7 +184,10 @@ class Bench:
     def compute(self, name: str) -> dict[str, Any]:
         room = live_room(self.app)
         room.cache = RecentCache()
-        with self.app.test_request_context("/?lang=id"), state(self.app).db.read_session() as s:
+        with (
+            self.app.test_request_context("/?lang=id"),
+            current_hub(self.app).db.read_session() as s,
+        ):
             screen = screen_view(s, name)
         with self.app.test_request_context("/?lang=id"):
             return screen_data(room, screen, False, room.versions())
@@ -195,7 +199,7 @@ class Bench:
             if not statement.startswith("SET LOCAL"):
                 statements.append((statement, parameters))
 
-        engine = state(self.app).db.engine
+        engine = current_hub(self.app).db.engine
         event.listen(engine, "before_cursor_execute", capture)
         try:
             self.compute(name)
@@ -302,7 +306,7 @@ class Bench:
         """A new complaint stored as a sync stores one: its case made and the screens told,
         after the commit."""
         now = utcnow()
-        with state(self.app).db.session() as session:
+        with current_hub(self.app).db.session() as session:
             source_id = session.scalar(select(Source.id))
             record = Record(
                 source_id=source_id,
@@ -401,8 +405,8 @@ def main() -> None:
         prepare(url, options.n)
         print(f"== PostgreSQL, N = {options.n:,}: filled in {time.perf_counter() - started:.1f} s")
         app = create_app(settings(url, namespace))
-        with app.app_context(), state(app).db.session() as session:
-            ensure_defaults(session, state(app).hub, "id")
+        with app.app_context(), current_hub(app).db.session() as session:
+            ensure_defaults(session, current_hub(app), "id")
             playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
             token = create_token(session, "bench", playlist, None)
         base_url, servers = start_servers(url, namespace, options.processes)
@@ -420,7 +424,7 @@ def main() -> None:
             bench.events(options.screens, rounds=10)
         finally:
             bench.close()
-            state(app).db.dispose()
+            current_hub(app).db.dispose()
     finally:
         for server in servers:
             server.terminate()

@@ -37,8 +37,7 @@ import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hub.areas import import_areas
-from hub.complaints.rankings import (
+from features.complaints.rankings import (
     AGENCY,
     CITY,
     COMPLETION,
@@ -51,8 +50,9 @@ from hub.complaints.rankings import (
     median_query,
     rank,
 )
-from hub.complaints.routing import DEFAULT_CATEGORIES, Routing
-from hub.complaints.weekly import IsoWeek, weekly_report
+from features.complaints.routing import DEFAULT_CATEGORIES, Routing
+from features.complaints.weekly import IsoWeek, weekly_report
+from hub.areas import import_areas
 from hub.db import Database
 from hub.models import Base
 from hub.models.base import utcnow

@@ -13,11 +13,12 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from rq import SimpleWorker
 
 from hub import migrate
-from hub.app import create_app, log_to_stderr, state
+from hub.app import create_app, log_to_stderr
 from hub.areas import BUNDLED_AREAS, import_areas
 from hub.config import load_settings
 from hub.models import ROLES
 from hub.sources import ConfigError
+from hub.state import current_hub
 from hub.sync import jobs
 from hub.sync.scheduler import register_sources, run_scheduler
 
@@ -66,9 +67,9 @@ def db() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Apply migrations and register the configured sources."""
-    hub_state = state()
-    migrate.upgrade(hub_state.db.engine)
-    register_sources(hub_state.db, hub_state.settings)
+    hub = current_hub()
+    migrate.upgrade(hub.db.engine, hub.migration_folders)
+    register_sources(hub.db, hub.settings)
     click.echo("database is up to date")
 
 
@@ -83,7 +84,7 @@ def areas() -> None:
 def areas_import(folder: str | None) -> None:
     """Load provinces, regencies, districts and villages CSVs (default: the bundled subset)."""
     try:
-        count = import_areas(state().db, Path(folder) if folder else BUNDLED_AREAS)
+        count = import_areas(current_hub().db, Path(folder) if folder else BUNDLED_AREAS)
     except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{count} areas imported")
@@ -111,7 +112,7 @@ def users_create(
     from hub.auth.users import create_user
 
     try:
-        with state().db.session() as session:
+        with current_hub().db.session() as session:
             create_user(
                 session,
                 username=username,
@@ -130,7 +131,7 @@ def users_create(
 @with_appcontext
 def plugins_command(as_json: bool) -> None:
     """List plugins with their version, hooks, state and last error."""
-    listing = [info.as_dict() for info in state().hub.plugins.plugins.values()]
+    listing = [info.as_dict() for info in current_hub().plugins.plugins.values()]
     if as_json:
         click.echo(json.dumps(listing, indent=2))
         return
@@ -146,11 +147,11 @@ def plugins_command(as_json: bool) -> None:
 @with_appcontext
 def sync_command(source_name: str, full: bool) -> None:
     """Run one sync of SOURCE_NAME here and now, and print its counters."""
-    hub_state = state()
+    hub = current_hub()
     try:
-        hub_state.settings.source(source_name)
-        register_sources(hub_state.db, hub_state.settings)
-        run = hub_state.engine().run(source_name, full=full, worker="cli")
+        hub.settings.source(source_name)
+        register_sources(hub.db, hub.settings)
+        run = hub.engine().run(source_name, full=full, worker="cli")
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     outcome = jobs.summary(source_name, run)
@@ -165,9 +166,9 @@ def sync_command(source_name: str, full: bool) -> None:
 def worker_command(burst: bool) -> None:
     """Run an RQ worker for the hub's queue."""
     log_to_stderr()
-    hub_state = state()
+    hub = current_hub()
     jobs.bind(current_app._get_current_object())  # type: ignore[attr-defined]
-    worker = SimpleWorker([hub_state.queue], connection=hub_state.redis)
+    worker = SimpleWorker([hub.queue], connection=hub.redis)
     worker.work(burst=burst, with_scheduler=False)
 
 
@@ -176,9 +177,9 @@ def worker_command(burst: bool) -> None:
 def scheduler_command() -> None:
     """Enqueue due syncs and reap abandoned runs, every few seconds."""
     log_to_stderr()
-    hub_state = state()
-    click.echo(f"scheduler ticking every {hub_state.settings.scheduler_tick}s")
-    run_scheduler(hub_state.db, hub_state.queue, hub_state.settings)
+    hub = current_hub()
+    click.echo(f"scheduler ticking every {hub.settings.scheduler_tick}s")
+    run_scheduler(hub)
 
 
 @cli.command("new-plugin")

@@ -4,68 +4,155 @@ Every key of the ``[hub]`` table can be overridden by ``SIMPUL_<KEY>`` (``SIMPUL
 Secrets never live in the file: the session secret comes from ``SIMPUL_SECRET_KEY`` or the file
 named by ``SIMPUL_SECRET_KEY_FILE``, and source secrets through ``<setting>_env`` or
 ``<setting>_file`` (see :mod:`hub.sources`).
+
+:class:`Settings` is a frozen pydantic model: whether read by :func:`load_settings` or built in
+code, a value that cannot work is refused with a :class:`~hub.sources.ConfigError` naming the
+setting, and where it came from when it was read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hub.complaints.routing import Routing, read_routing
-from hub.sources import ConfigError, SourceSettings
+from limits import parse as parse_rate_limit
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    InstanceOf,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import ErrorDetails
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from hub.sources import (
+    ConfigError,
+    Integer,
+    Number,
+    SourceSettings,
+    TextTuple,
+    explain,
+    refusal,
+)
 
 DEFAULT_CONFIG = Path("config") / "simpul.toml"
 ENV_PREFIX = "SIMPUL_"
 LANGUAGES = ("id", "en")
+DATABASES = ("sqlite", "postgresql")
+DATABASE_EXAMPLES = "sqlite:///instance/simpul.db or postgresql+psycopg://user@host/simpul"
+_TABLES = ("sources", "secret_key", "sections")
+"""Fields that are not keys of ``[hub]``."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The hub's settings. Build with :func:`load_settings`, or directly in tests."""
+def _database_url(value: str) -> str:
+    # The value may hold a password: refusals name the problem, never repeat the URL.
+    try:
+        backend = make_url(value).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise refusal(
+            f"is not a database URL: use one such as {DATABASE_EXAMPLES}", show_value=False
+        ) from None
+    if backend not in DATABASES:
+        raise refusal(
+            f"names the database {backend!r}: the hub runs on {' or '.join(DATABASES)} "
+            f"({DATABASE_EXAMPLES})",
+            show_value=False,
+        )
+    return value
 
-    database_url: str = "sqlite:///instance/simpul.db"
-    database_pool_size: int = 5
-    database_max_overflow: int = 10
+
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise refusal(f"must be one of {', '.join(LANGUAGES)}")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise refusal(
+            f"{value!r} is unknown: use a name such as Asia/Jakarta (WIB), "
+            "Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+            show_value=False,
+        ) from None
+    return value
+
+
+def _rate_limit(value: str) -> str:
+    try:
+        limit = parse_rate_limit(value)
+    except ValueError:
+        limit = None
+    if limit is None or limit.amount < 1:
+        raise refusal('must be a rate limit such as "10 per minute" or "100/hour"')
+    return value
+
+
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+"""A rate in the notation of the ``limits`` library: ``"10 per minute"``, ``"100/hour"``."""
+
+
+class Settings(BaseModel):
+    """The hub's settings. Build with :func:`load_settings`, or directly in tests.
+
+    A value that cannot work raises :class:`ConfigError` here too, and so does
+    :meth:`replace`: every copy is checked again.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///instance/simpul.db"
+    database_pool_size: Integer = Field(5, ge=1)
+    database_max_overflow: Integer = Field(10, ge=0)
     redis_url: str = "redis://127.0.0.1:6379/0"
     secure_cookies: bool = False
     queue_name: str = "simpul"
-    language: str = "id"
-    timezone: str = "Asia/Jakarta"
+    language: Annotated[str, AfterValidator(_language)] = "id"
+    timezone: Annotated[str, AfterValidator(_timezone)] = "Asia/Jakarta"
     strict_plugins: bool = False
     trace_hooks: bool = False
-    disabled_plugins: tuple[str, ...] = ()
+    disabled_plugins: TextTuple = ()
     instance_path: str = "instance"
     areas_dir: str = ""
-    scheduler_tick: float = 5.0
-    run_stale_after: int = 300
-    retry_attempts: int = 4
-    retry_base_delay: float = 1.0
-    retry_max_delay: float = 60.0
-    max_backoff: int = 3600
-    login_attempts: int = 5
-    login_lockout: int = 900
+    scheduler_tick: Number = Field(5.0, gt=0)
+    run_stale_after: Integer = Field(300, ge=1)
+    retry_attempts: Integer = Field(4, ge=0)
+    retry_base_delay: Number = Field(1.0, ge=0)
+    retry_max_delay: Number = Field(60.0, ge=0, validate_default=True)
+    max_backoff: Integer = Field(3600, ge=1)
+    login_attempts: Integer = Field(5, ge=1)
+    login_lockout: Integer = Field(900, ge=0)
+    login_rate_limit: RateLimit = "10 per minute"
     storage_path: str = ""
-    upload_max_bytes: int = 20 * 1024 * 1024
-    activity_types: tuple[str, ...] = (
-        "Kerja bakti",
-        "Posyandu",
-        "Musrenbang",
-        "Patroli",
-        "Penanganan banjir",
-        "Penyuluhan",
-        "Rapat koordinasi",
-        "Pelayanan warga",
-        "Lainnya",
-    )
-    secret_key: str = field(default="", repr=False)
-    sources: tuple[SourceSettings, ...] = ()
-    routing: Routing = field(default_factory=Routing)
+    upload_max_bytes: Integer = Field(20 * 1024 * 1024, ge=1)
+    secret_key: str = Field("", repr=False)
+    sources: tuple[InstanceOf[SourceSettings], ...] = ()
+    sections: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict)
+    """The other top-level tables, each read by the plugin that declares it."""
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise _Refused(error.errors(include_url=False)) from None
+
+    @field_validator("retry_max_delay")
+    @classmethod
+    def _covers_the_base_delay(cls, value: float, info: ValidationInfo) -> float:
+        base = info.data.get("retry_base_delay")
+        if base is not None and value < base:
+            raise refusal(f"must be at least retry_base_delay, which is {base}")
+        return value
 
     def source(self, name: str) -> SourceSettings:
         for source in self.sources:
@@ -75,7 +162,13 @@ class Settings:
         raise ConfigError(f"no source named {name!r} is configured (configured: {known})")
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes``, checked like any other settings."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)(**(values | changes))
+
+
+HUB_KEYS = tuple(name for name in Settings.model_fields if name not in _TABLES)
+"""The keys of the ``[hub]`` table, each also read from ``SIMPUL_<KEY>``."""
 
 
 def load_settings(
@@ -88,18 +181,41 @@ def load_settings(
     document = _read_toml(path) if path.exists() else {}
     if not path.exists() and environ.get(f"{ENV_PREFIX}CONFIG"):
         raise ConfigError(f"configuration file {path} does not exist")
-    unknown = sorted(set(document) - {"hub", "sources", "agencies", "categories"})
-    if unknown:
-        raise ConfigError(f"{path}: unknown table [{unknown[0]}]")
-    values = _hub_values(path, document.get("hub", {}), environ)
-    values["sources"] = tuple(_sources(path, document.get("sources", {})))
+    values = _hub_values(path, _table(path, document, "hub"), environ)
+    values["secret_key"] = _secret_key(environ)
+    values["sources"] = tuple(_sources(path, _table(path, document, "sources")))
+    values["sections"] = _sections(path, document)
+
+    def origin(key: str) -> str:
+        variable = ENV_PREFIX + key.upper()
+        if key in HUB_KEYS and variable in environ:
+            return f"environment variable {variable}"
+        return str(path)
+
     try:
-        values["routing"] = read_routing(
-            document.get("agencies", {}), document.get("categories", {})
-        )
-    except ConfigError as error:
-        raise ConfigError(f"{path}: {error}") from None
-    return Settings(**values)
+        return Settings(**values)
+    except _Refused as refused:
+        raise ConfigError(_problems(refused.problems, origin)) from None
+
+
+class _Refused(ConfigError):
+    """Settings that pydantic refused; :func:`load_settings` says where each value came from."""
+
+    def __init__(self, problems: list[ErrorDetails]) -> None:
+        self.problems = problems
+        super().__init__(_problems(problems, lambda key: None))
+
+
+def _problems(problems: list[ErrorDetails], origin: Callable[[str], str | None]) -> str:
+    """Every problem, each as ``<origin>: [hub] <key> <what is wrong>``."""
+    described = []
+    for problem in problems:
+        key = str(problem["loc"][0]) if problem["loc"] else ""
+        text = explain(problem, show_value=key != "secret_key")
+        where = origin(key)
+        setting = f"[hub] {key}" if key in HUB_KEYS else f"setting {key}"
+        described.append(f"{where}: {setting} {text}" if where else f"{setting} {text}")
+    return "; ".join(described)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -108,51 +224,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _table(path: Path, document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    table = document.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {name} must be a table ([{name}])")
+    return table
 
 
 def _hub_values(path: Path, table: Mapping[str, Any], environ: Mapping[str, str]) -> dict:
-    tables = ("sources", "secret_key", "routing")
-    specs = {f.name: f for f in fields(Settings) if f.name not in tables}
-    unknown = sorted(set(table) - set(specs))
+    """The ``[hub]`` values, each overridden by its ``SIMPUL_<KEY>`` variable when set."""
+    unknown = sorted(set(table) - set(HUB_KEYS))
     if unknown:
         raise ConfigError(f"{path}: unknown setting [hub] {unknown[0]}")
     values: dict[str, Any] = {}
-    for name, spec in specs.items():
+    for name in HUB_KEYS:
         raw = environ.get(ENV_PREFIX + name.upper(), table.get(name))
         if raw is not None:
-            values[name] = _convert(name, spec.type, raw)
-    values["secret_key"] = _secret_key(environ)
-    language = values.get("language", "id")
-    if language not in LANGUAGES:
-        raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    zone = values.get("timezone", "Asia/Jakarta")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"timezone {zone!r} is unknown: use a name such as Asia/Jakarta (WIB), "
-            "Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
-        ) from None
+            values[name] = raw
     return values
-
-
-def _convert(name: str, type_name: Any, raw: Any) -> Any:
-    type_name = str(type_name)
-    try:
-        if type_name == "bool":
-            if isinstance(raw, bool):
-                return raw
-            return {"true": True, "1": True, "false": False, "0": False}[str(raw).lower()]
-        if type_name == "int":
-            return int(raw)
-        if type_name == "float":
-            return float(raw)
-        if type_name.startswith("tuple"):
-            items = raw.split(",") if isinstance(raw, str) else raw
-            return tuple(str(item).strip() for item in items if str(item).strip())
-    except (KeyError, ValueError, TypeError):
-        raise ConfigError(f"setting {name} must be {type_name}, got {raw!r}") from None
-    return str(raw)
 
 
 def _secret_key(environ: Mapping[str, str]) -> str:
@@ -167,18 +260,45 @@ def _secret_key(environ: Mapping[str, str]) -> str:
     return ""
 
 
+def _sections(path: Path, document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    sections = {}
+    for name, table in document.items():
+        if name in ("hub", "sources"):
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {name} must be a table ([{name}])")
+        sections[name] = table
+    return sections
+
+
+class _Schedule(BaseModel):
+    """What every ``[sources.NAME]`` table has besides its type's settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    interval: Integer = Field(300, ge=1)
+    enabled: bool = True
+
+
 def _sources(path: Path, table: Mapping[str, Any]) -> list[SourceSettings]:
     sources = []
     for name, raw in table.items():
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: [sources.{name}] must be a table")
         settings = dict(raw)
-        source_type = settings.pop("type", None)
-        if not source_type:
+        if not settings.get("type"):
             raise ConfigError(f"{path}: source {name!r} has no type")
-        interval = _convert(f"sources.{name}.interval", "int", settings.pop("interval", 300))
-        enabled = _convert(f"sources.{name}.enabled", "bool", settings.pop("enabled", True))
-        if interval < 1:
-            raise ConfigError(f"{path}: source {name!r}: interval must be at least 1 second")
-        sources.append(SourceSettings(name, source_type, interval, enabled, settings))
+        given = {key: settings.pop(key) for key in _Schedule.model_fields if key in settings}
+        try:
+            schedule = _Schedule.model_validate(given)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{problem['loc'][0]} {explain(problem)}"
+                for problem in error.errors(include_url=False)
+            )
+            raise ConfigError(f"{path}: source {name!r}: {problems}") from None
+        sources.append(
+            SourceSettings(name, schedule.type, schedule.interval, schedule.enabled, settings)
+        )
     return sources

@@ -33,10 +33,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from hub.app import state
-from hub.context import Hub
 from hub.models import Record, Source, SyncRun
 from hub.sources import SourceType
+from hub.state import Hub, current_hub
 from hub.sync.connector import Connector, Page, TransientError
 from hub.sync.store import PageStore
 from hub.testing import RunningSimulator, run_sync
@@ -256,7 +255,7 @@ def external_ids(hub: Hub, simulator: RunningSimulator, page: Page) -> list[str]
 
 def stored(app: Flask) -> dict[str, Any]:
     """The payloads the hub holds (not deleted), by external id."""
-    with state(app).db.read_session() as session:
+    with current_hub(app).db.read_session() as session:
         rows = session.execute(
             select(Record.external_id, Record.payload).where(Record.deleted_at.is_(None))
         )
@@ -264,17 +263,17 @@ def stored(app: Flask) -> dict[str, Any]:
 
 
 def stored_cursor(app: Flask) -> str | None:
-    with state(app).db.read_session() as session:
+    with current_hub(app).db.read_session() as session:
         return session.scalars(select(Source.cursor).filter_by(name=SOURCE)).one()
 
 
 def store_late_copies(app: Flask, payloads: list[Mapping[str, Any]]) -> None:
     """Store ``payloads`` as a page arriving late in the source's last run, the way the sync
     engine stores a page."""
-    hub_state = state(app)
-    kind = hub_state.hub.source_type(hub_state.settings.source(SOURCE).type)
-    with hub_state.db.session() as session:
+    hub = current_hub(app)
+    kind = hub.source_type(hub.settings.source(SOURCE).type)
+    with hub.db.session() as session:
         source_id = session.scalars(select(Source.id).filter_by(name=SOURCE)).one()
         run_id = session.scalar(select(func.max(SyncRun.id)).filter_by(source_id=source_id))
-        kinds = frozenset(hub_state.hub.record_kinds)
+        kinds = frozenset(hub.record_kinds)
         PageStore(source_id, run_id, kind.normalize, kinds).store(session, list(payloads))

@@ -21,13 +21,13 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from hub import migrate
-from hub.app import create_app, load_plugins, state
+from hub.app import create_app, load_plugins
 from hub.areas import import_areas
 from hub.config import Settings, load_settings
-from hub.context import Hub
 from hub.embedded_redis import EmbeddedRedis
 from hub.models import User
 from hub.simulators import RunningServer
+from hub.state import Hub, current_hub
 from hub.sync.scheduler import register_sources
 
 ADMIN = "admin"
@@ -116,12 +116,12 @@ def _secret(folder: Path) -> Path:
 
 def _prepare_database(app) -> str:
     """Migrate, load areas and sources, and give the demo's people a fresh password."""
-    hub_state = state(app)
-    migrate.upgrade(hub_state.db.engine)
-    import_areas(hub_state.db)
-    register_sources(hub_state.db, hub_state.settings)
+    hub = current_hub(app)
+    migrate.upgrade(hub.db.engine, hub.migration_folders)
+    import_areas(hub.db)
+    register_sources(hub.db, hub.settings)
     password = secrets.token_urlsafe(9)
-    with hub_state.db.session() as session:
+    with hub.db.session() as session:
         for username, full_name, role, area_code, agency_code in DEMO_PEOPLE:
             person = session.scalars(select(User).filter_by(username=username)).one_or_none()
             if person is None:

@@ -1,7 +1,7 @@
 """Every hook a Simpul plugin can implement.
 
 This module is the whole contract between the hub and its plugins. Each hook takes the ``hub``
-context (a :class:`hub.context.Hub`) and returns declarative objects; a plugin may accept any subset
+context (a :class:`hub.state.Hub`) and returns declarative objects; a plugin may accept any subset
 of a hook's arguments. The hub calls each plugin's implementation on its own, inside an error
 boundary: a plugin that raises is reported on ``/-/plugins.json`` and the rest keep working.
 
@@ -21,15 +21,19 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import click
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
-    from hub.context import Hub
     from hub.kinds import RecordKind
     from hub.menu import MenuItem
+    from hub.periodic import PeriodicTask
+    from hub.sections import SettingsSection
     from hub.simulators import Simulator
     from hub.sources import SourceType
+    from hub.state import Hub
     from hub.sync.store import RecordChange
     from hub.widgets import WallScreen, Widget
 
@@ -112,4 +116,33 @@ def register_screens(hub: Hub) -> list[WallScreen]:
 
     They are made, in plugin order, the first time the live room is opened (or by ``simpul live
     defaults``) and rotate on the ``wall`` playlist; administrators change them afterwards.
+    """
+
+
+@hookspec
+def register_periodic_tasks(hub: Hub) -> list[PeriodicTask]:
+    """Work to do on every scheduler tick, such as sending what an outbox holds.
+
+    The hub runs each task inside its own error boundary on every tick of every scheduler;
+    a task claims its work so that each piece of it is done once however many schedulers tick.
+    """
+
+
+@hookspec
+def register_settings(hub: Hub) -> list[SettingsSection]:
+    """The plugin's own tables of the configuration file (``[complaints]``), each with the
+    function that reads it.
+
+    The plugin reads its settings with ``hub.section(name)``. A table no loaded plugin declares
+    is a configuration error; one whose plugin is disabled is kept for when it is enabled.
+    """
+
+
+@hookspec
+def register_migrations(hub: Hub) -> list[Path]:
+    """Folders of Alembic migrations for the plugin's own tables.
+
+    Each folder holds a branch of the hub's migrations: its first revision has
+    ``down_revision = None``, a ``branch_labels`` of the plugin's name and ``depends_on`` the
+    hub revision it needs. ``simpul db upgrade`` brings every loaded plugin's branch to its head.
     """

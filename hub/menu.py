@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -30,3 +31,18 @@ class MenuItem:
     @property
     def active(self) -> bool:
         return request.blueprint == self.endpoint.rsplit(".", 1)[0]
+
+
+def first_page(items: list[MenuItem]) -> str:
+    """The address of the first of ``items`` the signed-in user sees: where they land."""
+    for item in items:
+        if item.visible():
+            return item.url
+    return url_for("sources.index")
+
+
+HUB_MENU = (
+    MenuItem(_l("Live room"), "live.index", roles=("admin", "operator"), order=80),
+    MenuItem(_l("Data sources"), "sources.index", order=90),
+)
+"""The hub's own pages in the menu, beside the plugins'."""

@@ -4,6 +4,10 @@ Plugins are found through the ``simpul`` entry-point group and loaded by our own
 which fails to import or register is *blocked* and reported instead of stopping the hub. Hooks are
 called one plugin at a time through :meth:`PluginRegistry.collect`, each inside its own error
 boundary. With ``strict`` set (as in tests) any plugin error raises :class:`PluginError`.
+
+The hub's own features are plugins of the ``simpul`` distribution and load first. A plugin that
+needs others names them in a module attribute ``requires`` (``requires = ("complaints",)``); it
+is disabled, with the reason, while one of them is not loaded.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
@@ -26,6 +30,7 @@ from pluggy import HookImpl
 from hub import hookspecs
 
 ENTRY_POINT_GROUP = "simpul"
+HUB_DISTRIBUTION = "simpul"
 log = logging.getLogger(__name__)
 trace_log = logging.getLogger("simpul.hooks")
 T = TypeVar("T")
@@ -72,7 +77,7 @@ class PluginRegistry:
 
     def load_entry_points(self) -> None:
         """Load every plugin installed under the ``simpul`` entry-point group."""
-        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_load_order):
             dist = entry_point.dist
             version = dist.version if dist is not None else "unknown"
             if entry_point.name in self.disabled:
@@ -97,6 +102,25 @@ class PluginRegistry:
             return
         info.hooks = sorted(hook.name for hook in self.manager.get_hookcallers(module) or ())
         self.plugins[name] = info
+
+    def check_requirements(self) -> None:
+        """Disable, with the reason, every plugin that needs one that is not loaded."""
+        changed = True
+        while changed:
+            changed = False
+            for name, plugin in list(self.manager.list_name_plugin()):
+                missing = [
+                    needed
+                    for needed in getattr(plugin, "requires", ())
+                    if self.plugins.get(needed, PluginInfo(needed, "", "")).state != "loaded"
+                ]
+                if missing:
+                    self.manager.unregister(name=name)
+                    info = self.plugins[name]
+                    info.state = "disabled"
+                    info.last_error = f"needs {', '.join(missing)}, which is not loaded"
+                    log.warning("plugin %s disabled: %s", name, info.last_error)
+                    changed = True
 
     def translation_directories(self) -> list[str]:
         """The ``translations`` folder beside each plugin's module, where there is one."""
@@ -168,6 +192,11 @@ class PluginRegistry:
         log.error("plugin %s blocked: %s", info.name, info.last_error)
         if self.strict:
             raise PluginError(f"plugin {info.name} failed to load: {info.last_error}") from error
+
+
+def _load_order(entry_point: EntryPoint) -> tuple[bool, str]:
+    dist = entry_point.dist
+    return (dist is None or dist.name != HUB_DISTRIBUTION, entry_point.name)
 
 
 def _checked(items: Any, expected: type[T]) -> list[T]:

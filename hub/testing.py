@@ -17,27 +17,28 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from functools import cache
 from importlib.metadata import entry_points
 
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from hub.app import create_app, load_plugins, state
+from hub.app import create_app, load_plugins
 from hub.areas import import_areas
 from hub.config import Settings
-from hub.context import Hub
 from hub.live.room import live_room
 from hub.models import Base, Record, SyncRun, User
 from hub.models.base import utcnow
 from hub.plugins import ENTRY_POINT_GROUP
 from hub.simulators import RunningServer, Simulator
 from hub.sources import SourceSettings
+from hub.state import Hub, current_hub
 from hub.sync.connector import http_client
 from hub.sync.scheduler import register_sources
 from hub.sync.store import RecordChange
@@ -79,13 +80,13 @@ def add_records(app: Flask, session: Session, records: Iterable[Record]) -> list
         )
         for r in records
     ]
-    state(app).hub.records_changed(session, changes)
+    current_hub(app).records_changed(session, changes)
     return records
 
 
 def run_sync(app: Flask, source_name: str, *, full: bool = False) -> SyncRun:
     """Run one sync of ``source_name`` now, in this process, and return the closed run."""
-    run = state(app).engine().run(source_name, full=full, worker="test")
+    run = current_hub(app).engine().run(source_name, full=full, worker="test")
     assert run is not None, f"a run of {source_name} is already going on"
     return run
 
@@ -105,6 +106,18 @@ def widget_data(
     if result.error:
         pytest.fail(f"widget {name}: {result.error}")
     return result.data
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the tables of the hub and of every installed plugin (their models are imported
+    with them), as the migrations would."""
+    _load_installed_plugins()
+    Base.metadata.create_all(engine)
+
+
+@cache
+def _load_installed_plugins() -> None:
+    load_plugins(Settings())
 
 
 def service_missing(what: str, error: Exception) -> None:
@@ -145,7 +158,7 @@ def empty_postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_schema(postgres_url: str) -> str:
     engine = create_engine(postgres_url)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     return postgres_url
 
@@ -156,7 +169,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'hub.db'}"
         engine = create_engine(url)
-        Base.metadata.create_all(engine)
+        create_schema(engine)
         engine.dispose()
         return url
     url = request.getfixturevalue("postgres_schema")
@@ -173,7 +186,7 @@ def sqlite_url(tmp_path) -> str:
     """SQLite only, for tests about the web layer rather than the database."""
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     engine = create_engine(url)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     return url
 
@@ -217,8 +230,8 @@ def make_settings(tmp_path):
 def make_app(make_settings):
     """Create an app on a database URL, with the bundled areas loaded and the configured sources
     registered: ``make_app(url, plugins={"name": plugin}, only=("floods",), sources=(...),
-    **settings)``. ``plugins`` adds plugin objects; ``only`` names the installed plugins to load
-    (the others are disabled; the hub's own features always load)."""
+    **settings)``. ``plugins`` adds plugin objects; ``only`` names the installed plugins to load,
+    the hub's own features among them (the others are disabled)."""
 
     def make(
         database_url: str,
@@ -231,8 +244,8 @@ def make_app(make_settings):
             overrides["disabled_plugins"] = tuple(sorted(installed - set(only)))
         app = create_app(make_settings(database_url, **overrides), extra_plugins=plugins)
         app.config.update(TESTING=True)
-        import_areas(state(app).db)
-        register_sources(state(app).db, state(app).settings)
+        import_areas(current_hub(app).db)
+        register_sources(current_hub(app).db, current_hub(app).settings)
         return app
 
     apps = []
@@ -249,7 +262,7 @@ def make_app(make_settings):
 
     yield tracked
     for app in apps:
-        state(app).db.dispose()
+        current_hub(app).db.dispose()
 
 
 class RunningSimulator:
@@ -306,17 +319,17 @@ def serve_simulator(installed_hub: Hub, monkeypatch: pytest.MonkeyPatch):
 def make_user():
     """Add a user whose password is PASSWORD (hashed once per test session, to stay fast)."""
 
-    def make(app: Flask, username: str, role: str, area_code: str | None = None, **values):
-        with state(app).db.session() as session:
-            session.add(
-                User(
-                    username=username,
-                    role=role,
-                    area_code=area_code,
-                    password_hash=PASSWORD_HASH,
-                    **values,
-                )
-            )
+    def make(app: Flask, username: str, role: str, area_code: str | None = None, **values) -> User:
+        user = User(
+            username=username,
+            role=role,
+            area_code=area_code,
+            password_hash=PASSWORD_HASH,
+            **values,
+        )
+        with current_hub(app).db.session() as session:
+            session.add(user)
+        return user
 
     return make
 

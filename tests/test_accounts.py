@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from hub.accounts import Account, disable_account, provision_account
-from hub.app import state
 from hub.models import AuditEntry, Source, User
 from hub.sources import ConfigError, ConfigField, SourceType
+from hub.state import current_hub
 
 SETU, MUNJUL = "31.75.10.1005", "31.75.10.1004"
 
@@ -17,18 +17,18 @@ SETU, MUNJUL = "31.75.10.1005", "31.75.10.1004"
 def app(make_app, database_url, make_user):
     app = make_app(database_url)
     make_user(app, "manual", "admin")
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add(Source(name="hr", type="scim"))
     return app
 
 
 def provision(app, account):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return provision_account(session, 1, account)
 
 
 def user(app, username) -> User:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return session.scalars(select(User).filter_by(username=username)).one()
 
 
@@ -41,21 +41,21 @@ def test_an_account_follows_the_post_and_is_disabled_on_leaving(app):
         "updated"
     )
     assert user(app, lurah.username).area_code == MUNJUL
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         assert disable_account(session, 1, lurah.username) == "disabled"
         assert disable_account(session, 1, lurah.username) == "unchanged"
 
     gone = user(app, lurah.username)
     assert (gone.active, gone.provisioned_by) == (False, 1)
     assert gone.check_password("") is False
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["user.provision", "user.provision", "user.disable"]
 
 
 def test_a_hand_made_account_is_never_taken_over(app):
     assert provision(app, Account("manual", "Someone Else", "ward_staff", SETU)) == "refused"
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         assert disable_account(session, 1, "manual") == "unchanged"
 
     assert (user(app, "manual").role, user(app, "manual").active) == ("admin", True)

@@ -1,4 +1,5 @@
-"""Sign-in: the login form, throttling, inactive users, sign-out, and creating users."""
+"""Sign-in: the login form, throttling, inactive users, sign-out, and creating users, on a hub
+with no plugin (an administrator lands on the live room, the first page of their menu)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from hub.app import state
 from hub.auth import create_user
 from hub.models import User
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.testing import PASSWORD, csrf_token
 
 SETU = "31.75.10.1005"
@@ -25,12 +26,12 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD, path: st
 
 
 def user(app: Flask, username: str) -> User:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return session.scalar(select(User).where(User.username == username))
 
 
 def update_user(app: Flask, username: str, **values) -> None:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         account = session.scalar(select(User).where(User.username == username))
         for name, value in values.items():
             setattr(account, name, value)
@@ -40,7 +41,7 @@ def update_user(app: Flask, username: str, **values) -> None:
 def app(make_app, sqlite_url) -> Flask:
     """The portal in English, locking an account for ten minutes after three failures."""
     app = make_app(sqlite_url, language="en", login_attempts=3, login_lockout=600)
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         create_user(session, username="admin", password=PASSWORD, role="admin")
         create_user(session, username="setu", password=PASSWORD, role="ward_staff", area_code=SETU)
     return app
@@ -55,8 +56,8 @@ def test_sign_in_opens_the_portal(client: FlaskClient) -> None:
     response = login(client, "admin")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/complaints"
-    page = client.get("/complaints").get_data(as_text=True)
+    assert response.headers["Location"] == "/live/"
+    page = client.get("/live/").get_data(as_text=True)
     assert "Sign out" in page
 
 
@@ -65,7 +66,7 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client: FlaskC
     client.post("/logout", data={"csrf_token": csrf_token(client, "/sources")})
 
     response = login(client, "admin", path="/login?next=https://evil.example/")
-    assert response.headers["Location"] == "/complaints"
+    assert response.headers["Location"] == "/live/"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_message(client: FlaskClient) -> None:
@@ -74,10 +75,10 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client: FlaskClien
 
     assert "Wrong username or password." in wrong_password
     assert "Wrong username or password." in unknown_user
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/", "/complaints", "/complaints/1", "/sources", "/sources/qlue"])
+@pytest.mark.parametrize("path", ["/", "/sources", "/sources/lights", "/live/", "/live/admin/"])
 def test_pages_need_sign_in(client: FlaskClient, path: str) -> None:
     response = client.get(path)
 
@@ -95,7 +96,7 @@ def test_repeated_failures_lock_the_account_and_say_for_how_long(
     assert "this account is locked. Try again in 10 minutes." in locked
     right_password = login(client, "admin").get_data(as_text=True)
     assert "this account is locked" in right_password
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
     assert user(app, "admin").locked_until > utcnow() + timedelta(minutes=9)
 
 
@@ -113,7 +114,7 @@ def test_failures_only_count_when_consecutive(app: Flask, client: FlaskClient) -
     for _ in range(2):
         login(client, "admin", "guess")
     login(client, "admin")
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/complaints")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/sources")})
     for _ in range(2):
         login(client, "admin", "guess")
 
@@ -127,14 +128,14 @@ def test_an_inactive_user_is_refused(app: Flask, client: FlaskClient) -> None:
     page = login(client, "setu").get_data(as_text=True)
 
     assert "This account is disabled." in page
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
 
 
 def test_a_user_disabled_while_signed_in_is_signed_out(app: Flask, client: FlaskClient) -> None:
     login(client, "setu")
     update_user(app, "setu", active=False)
 
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
 
 
 def test_sign_out_needs_a_post_with_the_form_token(client: FlaskClient) -> None:
@@ -142,10 +143,10 @@ def test_sign_out_needs_a_post_with_the_form_token(client: FlaskClient) -> None:
 
     assert client.post("/logout").status_code == 400
     assert client.get("/logout").status_code == 405
-    assert client.get("/complaints").status_code == 200
-    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/complaints")})
+    assert client.get("/sources").status_code == 200
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/sources")})
     assert response.headers["Location"] == "/login"
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
 
 
 def test_a_login_post_without_the_form_token_is_refused(client: FlaskClient) -> None:
@@ -153,11 +154,11 @@ def test_a_login_post_without_the_form_token_is_refused(client: FlaskClient) -> 
 
     assert response.status_code == 400
     assert "The form has expired" in response.get_data(as_text=True)
-    assert client.get("/complaints").status_code == 302
+    assert client.get("/sources").status_code == 302
 
 
 def test_create_user_stores_a_hashed_password(app: Flask) -> None:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         created = create_user(
             session,
             username=" lurah ",
@@ -188,7 +189,10 @@ def test_create_user_stores_a_hashed_password(app: Flask) -> None:
 def test_create_user_explains_what_is_wrong(app: Flask, values: dict, message: str) -> None:
     arguments = {"username": "new", "password": PASSWORD, "role": "operator"} | values
 
-    with state(app).db.session() as session, pytest.raises(ValueError, match=re.escape(message)):
+    with (
+        current_hub(app).db.session() as session,
+        pytest.raises(ValueError, match=re.escape(message)),
+    ):
         create_user(session, **arguments)
 
 

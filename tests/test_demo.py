@@ -46,6 +46,7 @@ def poll(fetch, predicate, timeout: float = 60.0):
     pytest.fail(f"condition not met within {timeout}s")
 
 
+@pytest.mark.slow
 def test_the_demo_runs_the_whole_hub_and_stops_cleanly(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMPUL_")}
     demo = subprocess.Popen(

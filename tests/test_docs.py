@@ -39,7 +39,7 @@ def test_each_hook_has_a_documented_section(name):
 
 def test_the_real_uses_named_exist():
     root = Path(__file__).resolve().parents[1]
-    for path in re.findall(r"`((?:hub|plugins)/[\w/]+\.py)`", DOCS):
+    for path in re.findall(r"`((?:hub|features|plugins)/[\w/]+\.py)`", DOCS):
         assert (root / path).exists(), path
 
 

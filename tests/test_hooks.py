@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import inspect
+import sys
+from pathlib import Path
 
 import click
 import httpx
 import pytest
 from flask import Blueprint, Flask
-from sqlalchemy import func, select
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select, text
+from sqlalchemy import inspect as inspect_schema
 
-from hub import hookspecs
+from hub import hookspecs, migrate
 from hub.api import (
+    ConfigError,
     ConfigField,
     InvalidRecord,
     MenuItem,
     Page,
+    PeriodicTask,
     RecordIn,
     RecordKind,
     RunningServer,
+    SettingsSection,
     Simulator,
     SourceType,
     Status,
@@ -26,9 +33,12 @@ from hub.api import (
     Widget,
     hookimpl,
 )
-from hub.app import state
+from hub.db import Database
 from hub.models import AuditEntry, Playlist, Record, RecordError, Screen
+from hub.models.base import utcnow
 from hub.sources import SourceSettings
+from hub.state import current_hub
+from hub.sync.scheduler import tick
 
 PAGES: list[list[dict]] = []
 
@@ -89,6 +99,19 @@ def gauges_on_alert(session, area_code, now):
     return {"value": alerts, "colour": "yellow" if alerts else "green"}
 
 
+TICKS: list[tuple[str, object]] = []
+GAUGE_MIGRATIONS = Path(__file__).parent / "gauge_migrations_not_here"
+
+
+def count_tick(hub, now):
+    TICKS.append((hub.section("gauges").unit, now))
+
+
+class GaugeSettings(BaseModel):
+    unit: str = "cm"
+    siaga_level: int = Field(default=150, gt=0)
+
+
 class GaugePlugin:
     @hookimpl
     def register_source_types(self, hub):
@@ -128,7 +151,19 @@ class GaugePlugin:
 
     @hookimpl
     def register_screens(self):
-        return [WallScreen("rivers", "Rivers", ("gauges.alerts", "complaints.backlog"), 2)]
+        return [WallScreen("rivers", "Rivers", ("gauges.alerts", "sources.health"), 2)]
+
+    @hookimpl
+    def register_periodic_tasks(self):
+        return [PeriodicTask("gauges.count", count_tick)]
+
+    @hookimpl
+    def register_settings(self):
+        return [SettingsSection("gauges", GaugeSettings.model_validate)]
+
+    @hookimpl
+    def register_migrations(self):
+        return [GAUGE_MIGRATIONS] if GAUGE_MIGRATIONS.is_dir() else []
 
     @hookimpl
     def records_changed(self, session, changes):
@@ -157,11 +192,16 @@ class BrokenObserver:
 
 @pytest.fixture
 def app(make_app, database_url):
-    def make(extra_plugins=None, **settings):
+    def make(extra_plugins=None, gauge_sections=None, **settings):
         source = SourceSettings("river", "gauge", settings=settings)
         plugins = {"gauges": GaugePlugin(), **(extra_plugins or {})}
         return make_app(
-            database_url, plugins=plugins, sources=(source,), strict_plugins=not extra_plugins
+            database_url,
+            plugins=plugins,
+            only=(),
+            sources=(source,),
+            sections=gauge_sections or {},
+            strict_plugins=not extra_plugins,
         )
 
     return make
@@ -183,11 +223,11 @@ def test_register_source_types_feeds_the_sync_engine(app):
     PAGES[:] = [[{"id": "a", "level": "siaga"}, {"level": "x"}], [{"id": "b"}, {"crash": 1}]]
     hub_app = app()
 
-    run = state(hub_app).engine().run("river")
+    run = current_hub(hub_app).engine().run("river")
 
-    assert "gauge" in state(hub_app).hub.source_types
+    assert "gauge" in current_hub(hub_app).source_types
     assert (run.status, run.created, run.errored, run.pages) == ("succeeded", 2, 2, 2)
-    with state(hub_app).db.session() as session:
+    with current_hub(hub_app).db.session() as session:
         errors = {e.stage: e.message for e in session.scalars(select(RecordError))}
     assert errors == {"normalize": "no id", "plugin": "KeyError: 'crash'"}
 
@@ -199,10 +239,10 @@ def test_register_source_types_a_record_needs_what_it_references(app):
     ]
     hub_app = app()
 
-    run = state(hub_app).engine().run("river")
+    run = current_hub(hub_app).engine().run("river")
 
     assert (run.created, run.errored) == (3, 1)
-    with state(hub_app).db.session() as session:
+    with current_hub(hub_app).db.session() as session:
         error = session.scalars(select(RecordError)).one()
     assert error.message == "unknown gauge 'nowhere'"
 
@@ -210,13 +250,13 @@ def test_register_source_types_a_record_needs_what_it_references(app):
 def test_register_source_types_a_bad_new_version_keeps_the_stored_one(app):
     PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}]]
     hub_app = app()
-    state(hub_app).engine().run("river")
+    current_hub(hub_app).engine().run("river")
     PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "bad"}]]
 
-    run = state(hub_app).engine().run("river", full=True)
+    run = current_hub(hub_app).engine().run("river", full=True)
 
     assert (run.errored, run.deleted) == (1, 0)
-    with state(hub_app).db.session() as session:
+    with current_hub(hub_app).db.session() as session:
         error = session.scalars(select(RecordError)).one()
         b = session.scalars(select(Record).filter_by(external_id="b")).one()
     assert (error.external_id, error.message) == ("b", "bad level")
@@ -227,13 +267,13 @@ def test_register_source_types_a_raising_connector_fails_only_its_run(app):
     PAGES[:] = [[{"id": "a"}]]
     hub_app = app(explode=True)
 
-    run = state(hub_app).engine().run("river")
+    run = current_hub(hub_app).engine().run("river")
 
     assert (run.status, run.error_kind, run.error) == ("failed", "internal", "connector bug")
 
 
 def audit_details(app, action="gauge.level"):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         entries = session.scalars(
             select(AuditEntry).filter_by(action=action).order_by(AuditEntry.id)
         )
@@ -243,10 +283,10 @@ def audit_details(app, action="gauge.level"):
 def test_records_changed_sees_each_change_inside_the_page_transaction(app):
     PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}]]
     hub_app = app()
-    state(hub_app).engine().run("river")
+    current_hub(hub_app).engine().run("river")
     PAGES[:] = [[{"id": "a", "level": "awas"}]]
 
-    state(hub_app).engine().run("river", full=True)
+    current_hub(hub_app).engine().run("river", full=True)
 
     assert audit_details(hub_app) == [
         {"from": None, "to": "siaga", "created": True, "deleted": False},
@@ -260,18 +300,18 @@ def test_records_changed_a_raising_plugin_loses_only_its_own_writes(app):
     PAGES[:] = [[{"id": "a", "level": "siaga"}]]
     hub_app = app(extra_plugins={"broken": BrokenObserver()})
 
-    run = state(hub_app).engine().run("river")
+    run = current_hub(hub_app).engine().run("river")
 
     assert (run.status, run.created) == ("succeeded", 1)
     assert audit_details(hub_app, "half-done") == []
     assert len(audit_details(hub_app)) == 1
-    assert state(hub_app).hub.plugins.plugins["broken"].last_error == (
+    assert current_hub(hub_app).plugins.plugins["broken"].last_error == (
         "records_changed: observer bug"
     )
 
 
 def test_register_record_kinds_declares_statuses(app):
-    kind = state(app()).hub.record_kinds["gauge"]
+    kind = current_hub(app()).record_kinds["gauge"]
 
     assert kind.status("siaga").colour == "yellow"
     assert kind.status("unknown") is None
@@ -291,13 +331,13 @@ def test_register_menu_items_shows_a_link_to_the_roles_named(app, make_user, sig
     client = hub_app.test_client()
 
     sign_in(client, "operator1")
-    menu = client.get("/complaints").text.split('class="menu"')[1].split("</nav>")[0]
+    menu = client.get("/sources").text.split('class="menu"')[1].split("</nav>")[0]
     assert [link in menu for link in ("Flood gauges", "/gauges/")] == [True, True]
-    assert menu.index("/complaints") < menu.index("/gauges/") < menu.index("/sources")
+    assert menu.index("/gauges/") < menu.index("/live/") < menu.index("/sources")
 
     staff = hub_app.test_client()
     sign_in(staff, "lurah1")
-    assert "/gauges/" not in staff.get("/complaints").text
+    assert "/gauges/" not in staff.get("/sources").text
 
 
 def test_register_commands_adds_to_the_command_line(app):
@@ -308,7 +348,7 @@ def test_register_commands_adds_to_the_command_line(app):
 
 
 def test_register_simulators_serves_a_simulated_app(app):
-    simulator = state(app()).hub.simulators["gauge"]
+    simulator = current_hub(app()).simulators["gauge"]
 
     with RunningServer(simulator.create_app(seed=4)) as server:
         body = httpx.get(f"{server.url}/level").json()
@@ -320,8 +360,8 @@ def test_register_simulators_serves_a_simulated_app(app):
 def test_register_widgets_puts_the_widget_on_a_wall_screen(app, make_user, sign_in):
     PAGES[:] = [[{"id": "a", "level": "siaga"}, {"id": "b", "level": "siaga"}, {"id": "c"}]]
     hub_app = app()
-    state(hub_app).engine().run("river")
-    with state(hub_app).db.session() as session:
+    current_hub(hub_app).engine().run("river")
+    with current_hub(hub_app).db.session() as session:
         session.add(Screen(name="river", title="River", widgets=["gauges.alerts", "gauges.gone"]))
     make_user(hub_app, "operator1", "operator")
     client = hub_app.test_client()
@@ -349,19 +389,19 @@ def test_register_screens_adds_the_plugins_screen_to_the_default_wall(app, make_
 
     client.get("/live/")
 
-    with state(hub_app).db.session() as session:
+    with current_hub(hub_app).db.session() as session:
         playlist = session.scalar(select(Playlist).filter_by(name="wall"))
         assert playlist.screens[-1] == "rivers"
         rivers = session.scalar(select(Screen).filter_by(name="rivers"))
         assert (rivers.title, rivers.widgets, rivers.columns) == (
             "Rivers",
-            ["gauges.alerts", "complaints.backlog"],
+            ["gauges.alerts", "sources.health"],
             2,
         )
     shown = client.get("/live/api/screens/rivers/data").json["widgets"]
     assert [(w["name"], w["status"]) for w in shown] == [
         ("gauges.alerts", "ok"),
-        ("complaints.backlog", "ok"),
+        ("sources.health", "ok"),
     ]
 
 
@@ -372,3 +412,80 @@ def test_register_screens_a_bad_screen_is_refused_when_declared():
         WallScreen("east", "East", ("gauges.alerts",), columns=9)
     with pytest.raises(ValueError, match="widgets must be widget names"):
         WallScreen("east", "East", ())
+
+
+class BrokenTask:
+    @hookimpl
+    def register_periodic_tasks(self):
+        def explode(hub, now):
+            raise RuntimeError("task bug")
+
+        return [PeriodicTask("broken.explode", explode)]
+
+
+def test_register_periodic_tasks_runs_on_every_tick_each_in_its_boundary(app):
+    TICKS.clear()
+    hub_app = app(extra_plugins={"broken": BrokenTask()}, gauge_sections={"gauges": {"unit": "m"}})
+    hub = current_hub(hub_app)
+    now = utcnow()
+
+    tick(hub, now=now)
+    tick(hub, now=now)
+
+    assert [("m", now), ("m", now)] == TICKS
+    assert hub.plugins.plugins["broken"].last_error == "periodic task broken.explode: task bug"
+
+
+def test_register_settings_reads_the_plugins_own_table(app):
+    hub = current_hub(app(gauge_sections={"gauges": {"siaga_level": 120}}))
+
+    assert hub.section("gauges") == GaugeSettings(unit="cm", siaga_level=120)
+
+
+def test_register_settings_refuses_a_bad_value_and_an_unknown_table(app):
+    with pytest.raises(
+        ConfigError, match=r"\[gauges\] siaga_level: Input should be greater than 0"
+    ):
+        app(gauge_sections={"gauges": {"siaga_level": -1}})
+    with pytest.raises(ConfigError, match=r"unknown table \[gauge\]"):
+        app(gauge_sections={"gauge": {"unit": "m"}})
+
+
+def test_register_migrations_brings_the_plugins_branch_up(app, tmp_path, monkeypatch):
+    folder = tmp_path / "gauge_migrations"
+    folder.mkdir()
+    (folder / "g001_gauge_notes.py").write_text(GAUGE_REVISION)
+    monkeypatch.setattr(sys.modules[__name__], "GAUGE_MIGRATIONS", folder)
+    hub = current_hub(app())
+    database = Database(f"sqlite:///{tmp_path / 'migrated.db'}")
+
+    migrate.upgrade(database.engine, hub.migration_folders)
+
+    with database.engine.connect() as connection:
+        tables = set(inspect_schema(connection).get_table_names())
+        versions = set(
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        )
+    database.dispose()
+    assert hub.migration_folders == [folder]
+    assert {"gauge_notes", "records", "users"} <= tables
+    assert "g001" in versions
+
+
+GAUGE_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "g001"
+down_revision = None
+branch_labels = ("gauges",)
+depends_on = "0003"
+
+
+def upgrade():
+    op.create_table("gauge_notes", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade():
+    op.drop_table("gauge_notes")
+"""

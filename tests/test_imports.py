@@ -15,9 +15,9 @@ from hub.api import (
     hookimpl,
     preview_import,
 )
-from hub.app import state
 from hub.models import AuditEntry, Record, SyncRun
 from hub.sources import SourceSettings
+from hub.state import current_hub
 
 SETU = "31.75.10.1005"
 
@@ -48,7 +48,7 @@ def app(make_app, database_url):
 
 
 def count(app, model) -> int:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
@@ -61,7 +61,7 @@ def test_a_good_file_is_stored_as_one_run(app):
 
     assert (run.status, run.created, run.worker) == ("succeeded", 2, "import")
     assert count(app, Record) == 2
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         entry = session.scalars(select(AuditEntry)).one()
     assert (entry.action, entry.detail["created"]) == ("source.import", 2)
 
@@ -83,7 +83,7 @@ def test_one_bad_row_stores_nothing_and_says_which_and_why(app):
 
 
 def test_an_import_waits_for_a_running_sync_of_its_source(app):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add(SyncRun(source_id=1, status="running"))
 
     with app.test_request_context(), pytest.raises(ImportRejected, match="cannot be imported"):

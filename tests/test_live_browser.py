@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hub.app import state
 from hub.live.screens import ensure_defaults
 from hub.live.tokens import create_token
 from hub.models import Playlist
 from hub.simulators import RunningServer
+from hub.state import current_hub
 from hub.testing import run_sync
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "instance" / "artifacts"
@@ -50,6 +50,7 @@ def chromium_or_skip() -> str:
     return chromium
 
 
+@pytest.mark.slow
 def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
     make_app, sqlite_url, redis_url, serve_simulator
 ):
@@ -57,11 +58,11 @@ def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
     from playwright.sync_api import expect, sync_playwright
 
     qlue = serve_simulator("qlue", size=12, seed=7)
-    app = make_app(sqlite_url, sources=(qlue.source("qlue-city"),))
+    app = make_app(sqlite_url, only=None, sources=(qlue.source("qlue-city"),))
     app.config["LIVE_HEARTBEAT_SECONDS"] = 1.0
     run_sync(app, "qlue-city")
-    with state(app).db.session() as session:
-        ensure_defaults(session, state(app).hub, "id")
+    with current_hub(app).db.session() as session:
+        ensure_defaults(session, current_hub(app), "id")
         playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
         playlist.screens = ["complaints"]
         token = create_token(session, "test wall", playlist, None)

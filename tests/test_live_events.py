@@ -9,17 +9,18 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sample_city import PISANGAN_BARU, SETU
 from sqlalchemy import select
 
-from hub.app import state
-from hub.live.events import CHANGED, LiveEvent, live_channel
+from hub.live.events import CHANGED, LiveEvent
 from hub.live.relay import INBOX_SIZE, Inbox, Relay
 from hub.live.room import live_room
 from hub.live.screens import ensure_defaults
 from hub.live.stream import event_stream
 from hub.live.tokens import create_token
-from hub.models import ActivityReport, ComplaintEvent, Playlist, Record, Source, User
+from hub.models import Playlist, Record, Source
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.testing import add_records, run_sync
 
 DEADLINE = 10.0
@@ -70,17 +71,17 @@ class EventReader:
 
 
 @pytest.fixture
-def live_app(make_app, sqlite_url, redis_url, serve_simulator):
-    """An app reading a Qlue simulator, streaming with a fast heartbeat, and a screen token:
-    (app, simulator, token)."""
-    qlue = serve_simulator("qlue", size=5, seed=3)
-    app = make_app(sqlite_url, sources=(qlue.source("qlue-city"),))
+def live_app(make_city, sqlite_url, redis_url, serve_streetlights):
+    """An app reading the sample's streetlight app, streaming with a fast heartbeat, and a screen
+    token: (app, simulator, token)."""
+    lights = serve_streetlights(size=5, seed=3)
+    app = make_city(sqlite_url, sources=(lights.source("lights-city"),))
     app.config["LIVE_HEARTBEAT_SECONDS"] = 0.2
-    with state(app).db.session() as session:
-        ensure_defaults(session, state(app).hub, "id")
+    with current_hub(app).db.session() as session:
+        ensure_defaults(session, current_hub(app), "id")
         playlist = session.scalar(select(Playlist).where(Playlist.name == "wall"))
         token = create_token(session, "test wall", playlist, None)
-    return app, qlue, token
+    return app, lights, token
 
 
 def open_stream(app, token: str, **headers) -> EventReader:
@@ -89,103 +90,62 @@ def open_stream(app, token: str, **headers) -> EventReader:
 
 
 def test_a_sync_commit_reaches_the_event_stream(live_app):
-    app, _qlue, token = live_app
+    app, _lights, token = live_app
     stream = open_stream(app, token)
     ready = stream.next_event()
     assert ready["event"] == "ready"
 
-    created = run_sync(app, "qlue-city").created
+    created = run_sync(app, "lights-city").created
     changed = stream.wait_for(CHANGED)
 
     assert created == 5
-    assert changed["data"]["kinds"] == ["complaint"]
+    assert changed["data"]["kinds"] == ["streetlight"]
     assert all(area.startswith("31.75.") for area in changed["data"]["areas"])
     assert int(changed["id"]) > int(ready["id"])
     stream.close()
 
 
 def test_nothing_is_published_for_a_transaction_that_rolled_back(live_app):
-    app, _qlue, token = live_app
+    app, _lights, token = live_app
     stream = open_stream(app, token)
     stream.next_event()
-    with state(app).db.session() as session:
-        source = Source(name="manual", type="qlue")
+    with current_hub(app).db.session() as session:
+        source = Source(name="manual", type="streetlights")
         session.add(source)
-    with pytest.raises(RuntimeError), state(app).db.session() as session:
-        add_records(app, session, [complaint(source.id, "rolled-back", "31.75.01.1001")])
+    with pytest.raises(RuntimeError), current_hub(app).db.session() as session:
+        add_records(app, session, [light(source.id, "rolled-back", PISANGAN_BARU)])
         raise RuntimeError("the page failed")
-    with state(app).db.session() as session:
-        add_records(app, session, [complaint(source.id, "committed", "31.75.10.1005")])
+    with current_hub(app).db.session() as session:
+        add_records(app, session, [light(source.id, "committed", SETU)])
 
     changed = stream.wait_for(CHANGED)
 
-    assert changed["data"]["areas"] == ["31.75.10.1005"]
+    assert changed["data"]["areas"] == [SETU]
     stream.close()
 
 
-def complaint(source_id: int, external_id: str, area_code: str) -> Record:
+def light(source_id: int, external_id: str, area_code: str) -> Record:
     now = utcnow()
     return Record(
         source_id=source_id,
         external_id=external_id,
-        kind="complaint",
-        status="open",
-        category="Banjir",
+        kind="streetlight",
+        status="out",
+        category="LED",
         area_code=area_code,
-        title="Banjir",
+        title="Jl. Raya Setu",
         created_at=now,
         updated_at=now,
         content_hash=external_id,
     )
 
 
-def test_an_answer_given_in_the_portal_reaches_the_event_stream(live_app):
-    app, _qlue, token = live_app
-    run_sync(app, "qlue-city")
-    stream = open_stream(app, token)
-    stream.next_event()
-
-    with app.app_context(), state(app).db.session() as session:
-        record_id = session.scalar(select(Record.id).limit(1))
-        session.add(ComplaintEvent(record_id=record_id, action="answer", note="Ditangani"))
-    changed = stream.wait_for(CHANGED)
-
-    assert (changed["data"]["kinds"], changed["data"]["areas"]) == (["complaint"], None)
-    stream.close()
-
-
-def test_a_report_accepted_in_the_portal_reaches_the_event_stream(live_app, make_user):
-    app, _qlue, token = live_app
-    make_user(app, "lurah1", "ward_staff", area_code="31.75.10.1005")
-    with state(app).db.session() as session:
-        author = session.scalar(select(User.id))
-        report = ActivityReport(
-            client_id="r1",
-            author_id=author,
-            area_code="31.75.10.1005",
-            activity_type="Kerja bakti",
-            date=utcnow().date(),
-            title="Kerja bakti",
-        )
-        session.add(report)
-    stream = open_stream(app, token)
-    stream.next_event()
-
-    with app.app_context(), state(app).db.session() as session:
-        session.get(ActivityReport, report.id).status = "accepted"
-    changed = stream.wait_for(CHANGED)
-
-    assert changed["data"]["kinds"] == ["activity_report"]
-    assert changed["data"]["areas"] == ["31.75.10.1005"]
-    stream.close()
-
-
 def test_a_screen_that_reconnects_after_missing_events_is_told_to_refresh(live_app):
-    app, _qlue, token = live_app
+    app, _lights, token = live_app
     first = open_stream(app, token)
     seen = first.next_event()["id"]
     first.close()
-    live_channel(state(app).settings).publish(CHANGED, kinds=["complaint"])
+    current_hub(app).channel.publish(CHANGED, kinds=["streetlight"])
 
     missed = open_stream(app, token, **{"Last-Event-ID": seen})
     current = open_stream(app, token, **{"Last-Event-ID": str(int(seen) + 1)})
@@ -197,7 +157,7 @@ def test_a_screen_that_reconnects_after_missing_events_is_told_to_refresh(live_a
 
 
 def test_revoking_a_token_closes_its_event_stream(live_app, make_user, sign_in):
-    app, _qlue, token = live_app
+    app, _lights, token = live_app
     make_user(app, "admin1", "admin")
     admin = app.test_client()
     sign_in(admin, "admin1")
@@ -219,57 +179,57 @@ def open_stream_status(app, token: str) -> int:
 
 
 def test_a_change_is_on_the_screen_at_the_next_read(live_app):
-    app, qlue, token = live_app
-    run_sync(app, "qlue-city")
+    app, lights, token = live_app
+    run_sync(app, "lights-city")
     clock = [1000.0]
     live_room(app).cache.clock = lambda: clock[0]
     client = app.test_client()
     headers = {"X-Screen-Token": token}
 
-    def backlog() -> tuple[int, bool]:
-        data = client.get("/live/api/screens/complaints/data", headers=headers).json
-        shown = next(w for w in data["widgets"] if w["name"] == "complaints.backlog")
+    def lights_out() -> tuple[int, bool]:
+        data = client.get("/live/api/screens/streetlights/data", headers=headers).json
+        shown = next(w for w in data["widgets"] if w["name"] == "streetlights.out")
         return shown["data"]["value"], data["pending"]
 
-    before, _pending = backlog()
-    qlue.control("/_sim/tick", {"new": 2})
-    run_sync(app, "qlue-city")
+    before, _pending = lights_out()
+    assert len(lights.control("/_sim/tick", {"outages": 2})["out"]) == 2
+    run_sync(app, "lights-city")
     clock[0] += 1.5
 
-    assert backlog() == (before, True)
+    assert lights_out() == (before, True)
     live_room(app).cache.settle(5)
-    assert backlog() == (before + 2, False)
+    assert lights_out() == (before + 2, False)
     assert_last_used_recently(app)
 
 
 def assert_last_used_recently(app) -> None:
     from hub.models import ScreenToken
 
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         used = session.scalar(select(ScreenToken.last_used_at))
     assert utcnow() - used < timedelta(minutes=1)
 
 
 def test_the_streams_of_a_process_share_one_subscription(live_app):
-    app, _qlue, token = live_app
-    channel = live_channel(state(app).settings)
+    app, _lights, token = live_app
+    channel = current_hub(app).channel
     first, second = open_stream(app, token), open_stream(app, token)
     first.next_event()
     second.next_event()
 
     subscribers = dict(channel.client.pubsub_numsub(channel.channel))
-    channel.publish(CHANGED, kinds=["complaint"], areas=["31.75.10.1005"])
+    channel.publish(CHANGED, kinds=["streetlight"], areas=[SETU])
 
     assert subscribers == {channel.channel.encode(): 1}
     for stream in (first, second):
-        assert stream.wait_for(CHANGED)["data"]["areas"] == ["31.75.10.1005"]
+        assert stream.wait_for(CHANGED)["data"]["areas"] == [SETU]
         stream.close()
 
 
 def test_a_stream_that_falls_behind_is_told_to_refresh():
     inbox = Inbox()
     for number in range(INBOX_SIZE + 5):
-        inbox.put(LiveEvent(number, CHANGED, ("complaint",)))
+        inbox.put(LiveEvent(number, CHANGED, ("streetlight",)))
 
     stream = event_stream(Relay(None), inbox, 7, None, None, lambda: True, 60, 60)
     events = [next(stream) for _ in range(4)]

@@ -1,62 +1,60 @@
-"""Screen data: every kind of widget on the default screens, on SQLite and PostgreSQL; the error
-boundary around each widget; and how current each widget says its data is."""
+"""Screen data: the sample plugin's tile and the sources' health on its default screen, on
+SQLite and PostgreSQL; screens for one area; the default wall in plugin order; the error boundary
+around each widget; and how current each widget says its data is."""
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import timedelta
 
 import pytest
+from sample_city import CIPAYUNG, KAYU_MANIS, MUNJUL, PISANGAN_BARU, SETU
 from sqlalchemy import select, text
 
-from hub.api import Widget, hookimpl
-from hub.app import state
+from hub.api import WallScreen, Widget, hookimpl
 from hub.live.freshness import SourceState, freshness
 from hub.live.screens import ensure_defaults
 from hub.live.tokens import create_token
-from hub.models import ActivityReport, Playlist, Record, Screen, Source, SyncRun, User
+from hub.models import Playlist, Record, Screen, Source, SyncRun
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.testing import add_records
 
 NOW = utcnow()
-SETU, PISANGAN_BARU, CIPAYUNG = "31.75.10.1005", "31.75.01.1001", "31.75.10"
-COMPLAINTS = [
-    # external id, status, kelurahan, hours ago, deleted
-    ("a", "open", SETU, 2, False),
-    ("b", "open", SETU, 30, False),
-    ("c", "in_progress", PISANGAN_BARU, 5, False),
-    ("d", "resolved", PISANGAN_BARU, 3, False),
-    ("e", "resolved", PISANGAN_BARU, 24 * 40, False),
-    ("f", "open", SETU, 1, True),
+LIGHTS = [
+    # external id, status, kelurahan, removed
+    ("a", "out", SETU, False),
+    ("b", "out", MUNJUL, False),
+    ("c", "flickering", SETU, False),
+    ("d", "out", PISANGAN_BARU, False),
+    ("e", "lit", PISANGAN_BARU, False),
+    ("f", "out", SETU, True),
 ]
 
 
-def add_complaints(app, source_id: int) -> None:
-    with state(app).db.session() as session:
+def add_lights(app, source_id: int) -> None:
+    with current_hub(app).db.session() as session:
         records = [
             Record(
                 source_id=source_id,
                 external_id=external_id,
-                kind="complaint",
+                kind="streetlight",
                 status=status,
-                category="Sampah",
+                category="LED",
                 area_code=area,
-                title=f"Sampah menumpuk {external_id}",
-                latitude=-6.33 + index * 0.01,
-                longitude=106.90,
-                created_at=NOW - timedelta(hours=hours),
-                updated_at=NOW - timedelta(hours=hours) + timedelta(minutes=30),
+                title=f"Jl. Raya Setu No. {external_id}",
+                created_at=NOW - timedelta(days=30),
+                updated_at=NOW - timedelta(hours=1),
                 content_hash=external_id,
-                deleted_at=NOW if deleted else None,
+                deleted_at=NOW if removed else None,
             )
-            for index, (external_id, status, area, hours, deleted) in enumerate(COMPLAINTS)
+            for external_id, status, area, removed in LIGHTS
         ]
         add_records(app, session, records)
 
 
-def add_source(app, name: str = "qlue-city", runs: tuple[str, ...] = ("succeeded",)) -> int:
-    with state(app).db.session() as session:
-        source = Source(name=name, type="qlue", interval_seconds=300)
+def add_source(app, name: str = "lights-city", runs: tuple[str, ...] = ("succeeded",)) -> int:
+    with current_hub(app).db.session() as session:
+        source = Source(name=name, type="streetlights", interval_seconds=300)
         session.add(source)
         session.flush()
         for minutes, status in enumerate(runs):
@@ -67,31 +65,15 @@ def add_source(app, name: str = "qlue-city", runs: tuple[str, ...] = ("succeeded
         return source.id
 
 
-def add_accepted_report(app, author: str) -> None:
-    with state(app).db.session() as session:
-        author_id = session.scalar(select(User.id).where(User.username == author))
-        session.add(
-            ActivityReport(
-                client_id="r1",
-                author_id=author_id,
-                area_code=SETU,
-                activity_type="Kerja bakti",
-                date=dt.date.today(),
-                title="Kerja bakti di RW 03",
-                status="accepted",
-                reviewed_at=NOW - timedelta(minutes=10),
-            )
-        )
-
-
 @pytest.fixture
-def wall(make_app, make_user, sign_in):
-    """An app with the default screens and an operator signed in: (app, client)."""
+def wall(make_city, make_user, sign_in):
+    """An app with the sample plugin, its default screen and an operator signed in: (app,
+    client)."""
 
     def make(database_url: str, plugins: dict | None = None, **settings):
-        app = make_app(database_url, plugins=plugins, **settings)
-        with state(app).db.session() as session:
-            ensure_defaults(session, state(app).hub, "en")
+        app = make_city(database_url, plugins=plugins, **settings)
+        with current_hub(app).db.session() as session:
+            ensure_defaults(session, current_hub(app), "en")
         make_user(app, "operator1", "operator")
         make_user(app, "admin1", "admin")
         client = app.test_client()
@@ -108,102 +90,90 @@ def widgets_of(client, screen: str, **args) -> dict[str, dict]:
     return {widget["name"]: widget for widget in response.json["widgets"]}
 
 
-def test_the_default_screens_tell_the_complaints_story(database_url, wall):
+def test_the_default_screen_shows_the_plugins_tile_and_the_sources_health(database_url, wall):
     app, client = wall(database_url)
-    add_complaints(app, add_source(app))
-    add_accepted_report(app, "operator1")
+    add_lights(app, add_source(app))
 
-    shown = widgets_of(client, "complaints")
+    shown = widgets_of(client, "streetlights")
+
+    assert list(shown) == ["streetlights.out", "sources.health"]
     assert all(widget["status"] == "ok" for widget in shown.values())
-    backlog = shown["complaints.backlog"]
-    assert backlog["data"] == {
-        "value": 2,
-        "colour": "red",
-        "caption": "3 received in the last 24 hours",
-    }
-    assert (backlog["freshness"], backlog["sources"]) == ("fresh", ["qlue-city"])
-    assert shown["complaints.response_rate"]["data"]["value"] == 50.0
-    assert shown["complaints.response_rate"]["data"]["caption"] == "2 of 4 answered"
-    assert shown["complaints.overdue"]["data"]["value"] == 1
-    ranking = shown["complaints.ranking"]["data"]["rows"]
-    assert [(row["label"], row["value"], row["colour"]) for row in ranking] == [
-        ("Setu", 0.0, "red"),
-        ("Pisangan Baru", 100.0, "green"),
-    ]
-    series = shown["complaints.trend"]["data"]["series"]
-    assert [(s["label"], sum(s["values"])) for s in series] == [("Received", 4), ("Answered", 2)]
-    latest = shown["complaints.latest"]["data"]["items"]
-    assert [(item["title"][-1], item["colour"]) for item in latest] == [
-        ("a", "red"),
-        ("d", "green"),
-        ("c", "yellow"),
-        ("b", "red"),
-        ("e", "green"),
-    ]
-
-    mapped = widgets_of(client, "complaints-map")["complaints.map"]["data"]
-    assert sum(point["count"] for point in mapped["points"]) == 4
-    assert {entry["colour"]: entry["value"] for entry in mapped["legend"]} == {
-        "red": 2,
-        "yellow": 1,
-        "green": 1,
-    }
-    assert mapped["bounds"] == {"south": -6.37, "west": 106.85, "north": -6.21, "east": 106.97}
-    assert {label["text"] for label in mapped["labels"]} == {"Cipayung", "Matraman"}
-
-    others = widgets_of(client, "wards-and-sources")
-    reports = others["reports.latest"]
-    assert [item["title"] for item in reports["data"]["items"]] == ["Kerja bakti di RW 03"]
-    assert reports["freshness"] == "live"
-    health = others["sources.health"]["data"]["sources"]
-    assert [(source["name"], source["state"]) for source in health] == [("qlue-city", "ok")]
+    lights_out = shown["streetlights.out"]
+    assert lights_out["data"] == {"value": 3, "colour": "red", "caption": "of 5 lights"}
+    assert (lights_out["title"], lights_out["kind"]) == ("Streetlights out", "kpi")
+    assert (lights_out["freshness"], lights_out["sources"]) == ("fresh", ["lights-city"])
+    health = shown["sources.health"]["data"]["sources"]
+    assert [(source["name"], source["state"]) for source in health] == [("lights-city", "ok")]
+    assert health[0]["caption"] == "Streetlights"
 
 
-def test_a_screen_for_one_kecamatan_shows_only_its_complaints(database_url, wall):
+@pytest.mark.parametrize(
+    ("area", "name", "expected"),
+    [
+        (CIPAYUNG, "Cipayung", {"value": 2, "colour": "red", "caption": "of 3 lights"}),
+        (SETU, "Setu", {"value": 1, "colour": "red", "caption": "of 2 lights"}),
+        (PISANGAN_BARU, "Pisangan Baru", {"value": 1, "colour": "red", "caption": "of 2 lights"}),
+        (KAYU_MANIS, "Kayu Manis", {"value": 0, "colour": "green", "caption": "of 0 lights"}),
+    ],
+)
+def test_a_screen_for_one_area_shows_only_its_records(database_url, wall, area, name, expected):
     app, client = wall(database_url)
-    add_complaints(app, add_source(app))
-    with state(app).db.session() as session:
-        session.add(
-            Screen(
-                name="cipayung",
-                title="Cipayung",
-                area_code=CIPAYUNG,
-                widgets=["complaints.backlog", "complaints.ranking", "complaints.map"],
-            )
-        )
+    add_lights(app, add_source(app))
+    with current_hub(app).db.session() as session:
+        session.add(Screen(name="area", title="Area", area_code=area, widgets=["streetlights.out"]))
 
-    response = client.get("/live/api/screens/cipayung/data")
-    shown = {widget["name"]: widget for widget in response.json["widgets"]}
+    response = client.get("/live/api/screens/area/data")
 
-    assert response.json["screen"]["area"] == "Cipayung"
-    assert shown["complaints.backlog"]["data"]["value"] == 2
-    assert [row["label"] for row in shown["complaints.ranking"]["data"]["rows"]] == ["Setu"]
-    assert [label["text"] for label in shown["complaints.map"]["data"]["labels"]] == ["Setu"]
+    assert response.json["screen"]["area"] == name
+    assert [w["data"] for w in response.json["widgets"]] == [expected]
 
 
-def test_the_default_wall_has_the_hubs_screens_then_each_plugins(sqlite_url, wall):
-    app, client = wall(sqlite_url)
+def river_levels(session, area_code, now):
+    return {"value": 120, "unit": "cm"}
 
-    with state(app).db.session() as session:
+
+class RiverPlugin:
+    @hookimpl
+    def register_widgets(self):
+        return [Widget("rivers.level", "River level", "kpi", river_levels)]
+
+    @hookimpl
+    def register_screens(self):
+        return [WallScreen("rivers", "Rivers", ("rivers.level", "streetlights.out"))]
+
+
+def test_the_default_wall_has_each_plugins_screens_in_plugin_order(sqlite_url, wall):
+    app, client = wall(sqlite_url, plugins={"rivers": RiverPlugin()})
+
+    with current_hub(app).db.session() as session:
         playlist = session.scalar(select(Playlist).filter_by(name="wall"))
-        screens = list(playlist.screens)
-    assert screens[:3] == ["complaints", "complaints-map", "wards-and-sources"]
-    assert {"jobs", "finance", "hr", "floods"} <= set(screens[3:])
-    shown = {name: widgets_of(client, name) for name in ("jobs", "finance", "hr", "floods")}
-    assert set(shown["jobs"]) == {"jobs.vacancies", "jobs.seekers"}
-    assert {w["status"] for tiles in shown.values() for w in tiles.values()} == {"ok"}
+        rivers = session.scalar(select(Screen).filter_by(name="rivers"))
+    assert (playlist.title, playlist.screens, playlist.interval_seconds) == (
+        "Command centre wall",
+        ["streetlights", "rivers"],
+        20,
+    )
+    assert (rivers.title, rivers.widgets, rivers.columns) == (
+        "Rivers",
+        ["rivers.level", "streetlights.out"],
+        3,
+    )
+    shown = widgets_of(client, "rivers")
+    assert shown["rivers.level"]["data"] == {"value": 120, "unit": "cm"}
+    assert {w["status"] for w in shown.values()} == {"ok"}
 
 
 def test_a_tile_whose_plugin_is_gone_is_a_placeholder(sqlite_url, make_app, sign_in, wall):
     wall(sqlite_url)
-    without_finance = make_app(sqlite_url, disabled_plugins=("finance",), strict_plugins=False)
-    client = without_finance.test_client()
+    without_the_plugin = make_app(sqlite_url)
+    client = without_the_plugin.test_client()
     sign_in(client, "operator1")
 
-    shown = widgets_of(client, "finance")
+    shown = widgets_of(client, "streetlights")
 
-    assert shown["finance.absorption"]["status"] == "missing"
-    assert shown["finance.absorption"]["message"] == "No installed plugin provides this widget."
+    assert shown["streetlights.out"]["status"] == "missing"
+    assert shown["streetlights.out"]["message"] == "No installed plugin provides this widget."
+    assert shown["sources.health"]["status"] == "ok"
 
 
 def raises(session, area_code, now):
@@ -233,7 +203,7 @@ def test_a_failing_widget_is_a_placeholder_and_the_rest_of_the_screen_works(
 ):
     app, operator = wall(database_url, plugins={"fragile": FragilePlugin()})
     names = ["fragile.raises", "fragile.bad", "fragile.gone", "fragile.good"]
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add(Screen(name="fragile", title="Fragile", widgets=names))
         playlist = Playlist(name="fragile", title="Fragile", screens=["fragile"])
         session.add(playlist)
@@ -258,17 +228,18 @@ def test_a_failing_widget_is_a_placeholder_and_the_rest_of_the_screen_works(
 
 def test_a_widget_greys_out_when_its_source_is_down(sqlite_url, wall):
     app, client = wall(sqlite_url)
-    add_complaints(app, add_source(app, runs=("failed", "failed", "failed", "succeeded")))
+    add_lights(app, add_source(app, runs=("failed", "failed", "failed", "succeeded")))
 
-    backlog = widgets_of(client, "complaints")["complaints.backlog"]
+    lights_out = widgets_of(client, "streetlights")["streetlights.out"]
 
-    assert (backlog["status"], backlog["freshness"]) == ("ok", "down")
-    assert backlog["as_of"] == (NOW - timedelta(minutes=3)).isoformat()
+    assert (lights_out["status"], lights_out["freshness"]) == ("ok", "down")
+    assert lights_out["as_of"] == (NOW - timedelta(minutes=3)).isoformat()
+    assert lights_out["data"]["value"] == 3
 
 
-def source(name: str, health: str = "ok", minutes_ago: float | None = 1, kinds=("complaint",)):
+def source(name: str, health: str = "ok", minutes_ago: float | None = 1, kinds=("streetlight",)):
     as_of = None if minutes_ago is None else NOW - timedelta(minutes=minutes_ago)
-    return SourceState(name, "qlue", health, as_of, 300, frozenset(kinds))
+    return SourceState(name, "streetlights", health, as_of, 300, frozenset(kinds))
 
 
 @pytest.mark.parametrize(
@@ -278,11 +249,11 @@ def source(name: str, health: str = "ok", minutes_ago: float | None = 1, kinds=(
         ([source("a"), source("b", minutes_ago=16)], ("stale", 16)),
         ([source("a"), source("b", health="needs_reauth")], ("down", 1)),
         ([source("a"), source("b", minutes_ago=None)], ("unknown", None)),
-        ([source("jobs", kinds=("vacancy",))], ("live", 0)),
+        ([source("parks", kinds=("visit",))], ("live", 0)),
     ],
 )
 def test_a_widget_is_as_current_as_the_oldest_source_it_follows(states, expected):
-    widget = Widget("complaints.x", "X", "kpi", good, record_kinds=("complaint",))
+    widget = Widget("streetlights.x", "X", "kpi", good, record_kinds=("streetlight",))
 
     current = freshness(widget, states, NOW)
 

@@ -42,8 +42,8 @@ def no_data(session, area_code, now):
         ),
         (
             "health",
-            {"sources": [{"name": "qlue", "state": "down", "as_of": None}]},
-            {"sources": [{"name": "qlue", "state": "down", "as_of": None}]},
+            {"sources": [{"name": "lights", "state": "down", "as_of": None}]},
+            {"sources": [{"name": "lights", "state": "down", "as_of": None}]},
         ),
     ],
 )

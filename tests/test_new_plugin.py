@@ -44,6 +44,7 @@ def test_a_folder_in_use_is_left_alone(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_a_new_plugin_installs_passes_its_tests_and_is_listed(tmp_path):
     package = tmp_path / "simpul-river_gauges"
     made = CliRunner().invoke(

@@ -1,23 +1,21 @@
-"""The portal pages: complaints with filters and area scope, sources, sync now, metadata."""
+"""The portal's own pages with the sample plugin: the landing page, a plugin's page in the
+user's area, the source pages and "sync now", the metadata pages and the error pages."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from rq import Queue
+from sample_city import CIPAYUNG, KAYU_MANIS, MUNJUL, PISANGAN_BARU, SETU
 
-from hub.app import state
 from hub.models import Record, RecordError, Source, SyncRun, User
+from hub.state import current_hub
 from hub.testing import PASSWORD, PASSWORD_HASH, add_records, csrf_token
-
-SETU, MUNJUL, PISANGAN_BARU = "31.75.10.1005", "31.75.10.1004", "31.75.01.1001"
-CIPAYUNG = "31.75.10"
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
@@ -31,16 +29,15 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
 
-def complaint(source: Source, external_id: str, title: str, **values) -> Record:
-    defaults = {
-        "kind": "complaint",
-        "status": "open",
-        "category": "Sampah",
-        "area_code": SETU,
-        "created_at": utc(2024, 5, 1, 3),
-        "content_hash": external_id,
-    }
-    return Record(source_id=source.id, external_id=external_id, title=title, **(defaults | values))
+def light(source: Source, external_id: str, street: str, area_code: str, **values) -> Record:
+    defaults = {"kind": "streetlight", "status": "lit", "content_hash": external_id}
+    return Record(
+        source_id=source.id,
+        external_id=external_id,
+        title=street,
+        area_code=area_code,
+        **(defaults | values),
+    )
 
 
 def add_users(app: Flask) -> None:
@@ -51,7 +48,7 @@ def add_users(app: Flask) -> None:
         ("camat", "officer", CIPAYUNG),
         ("setu", "ward_staff", SETU),
     ]
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add_all(
             User(username=name, role=role, area_code=area, password_hash=PASSWORD_HASH)
             for name, role, area in users
@@ -59,260 +56,70 @@ def add_users(app: Flask) -> None:
 
 
 def add_city(app: Flask) -> None:
-    """Four visible complaints in two kecamatan, one deleted, and one record of another kind.
-
-    "Banjir di Munjul" was made on 11 May 01:00 WIB, which is still 10 May in UTC.
-    """
-    with state(app).db.session() as session:
-        qlue = Source(name="qlue-jaktim", type="qlue")
-        session.add(qlue)
+    """Five streetlights in two kecamatan, one of them removed."""
+    with current_hub(app).db.session() as session:
+        lights = Source(name="lights-jaktim", type="streetlights")
+        session.add(lights)
         session.flush()
         add_records(
             app,
             session,
             [
-                complaint(qlue, "1", "Sampah di Setu", created_at=utc(2024, 5, 1, 3)),
-                complaint(
-                    qlue,
-                    "2",
-                    "Banjir di Munjul",
-                    status="in_progress",
-                    category="Banjir",
-                    area_code=MUNJUL,
-                    created_at=utc(2024, 5, 10, 18),
-                ),
-                complaint(
-                    qlue,
-                    "3",
-                    "Sampah di Pisangan",
-                    status="resolved",
-                    area_code=PISANGAN_BARU,
-                    created_at=utc(2024, 5, 20, 3),
-                ),
-                complaint(
-                    qlue,
-                    "4",
-                    "Jalan rusak di Cipayung",
-                    category="Jalan rusak",
-                    area_code=CIPAYUNG,
-                    created_at=utc(2024, 5, 15, 3),
-                ),
-                complaint(qlue, "5", "Laporan terhapus", deleted_at=utc(2024, 5, 21)),
-                complaint(qlue, "6", "Lowongan kerja", kind="vacancy"),
+                light(lights, "PJU-1", "Jl. Raya Setu No. 1", SETU),
+                light(lights, "PJU-2", "Jl. Munjul No. 2", MUNJUL, status="out"),
+                light(lights, "PJU-3", "Jl. Pisangan Baru No. 3", PISANGAN_BARU),
+                light(lights, "PJU-4", "Jl. Kayu Manis No. 4", KAYU_MANIS, status="flickering"),
+                light(lights, "PJU-5", "Jl. Raya Setu No. 5", SETU, deleted_at=utc(2024, 5, 21)),
             ],
         )
 
 
 @pytest.fixture
-def city(make_app, database_url) -> Flask:
-    """The English portal on SQLite and PostgreSQL, with users and complaints."""
-    app = make_app(database_url, language="en")
+def city(make_city, database_url) -> Flask:
+    """The English portal with the sample plugin on SQLite and PostgreSQL, users and lights."""
+    app = make_city(database_url, language="en")
     add_users(app)
     add_city(app)
     return app
 
 
 @pytest.fixture
-def small_city(make_app, sqlite_url) -> Flask:
+def small_city(make_city, sqlite_url) -> Flask:
     """The same, on SQLite only."""
-    app = make_app(sqlite_url, language="en")
+    app = make_city(sqlite_url, language="en")
     add_users(app)
     add_city(app)
     return app
 
 
-ALL = ["Sampah di Pisangan", "Jalan rusak di Cipayung", "Banjir di Munjul", "Sampah di Setu"]
-
-
-def listed(client: FlaskClient, **args: str) -> list[str]:
-    page = client.get(f"/complaints?{urlencode(args)}").get_data(as_text=True)
-    return re.findall(r'class="title" href="/complaints/\d+">([^<]+)<', page)
-
-
-def test_home_leads_to_the_complaints(small_city: Flask) -> None:
-    response = signed_in(small_city, "admin").get("/")
-
-    assert response.headers["Location"] == "/complaints"
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ({}, ALL),
-        ({"status": "open"}, ["Jalan rusak di Cipayung", "Sampah di Setu"]),
-        ({"category": "Sampah"}, ["Sampah di Pisangan", "Sampah di Setu"]),
-        (
-            {"kecamatan": CIPAYUNG},
-            ["Jalan rusak di Cipayung", "Banjir di Munjul", "Sampah di Setu"],
-        ),
-        ({"kelurahan": SETU}, ["Sampah di Setu"]),
-        ({"kecamatan": CIPAYUNG, "kelurahan": MUNJUL}, ["Banjir di Munjul"]),
-        (
-            {"from": "2024-05-11", "to": "2024-05-15"},
-            ["Jalan rusak di Cipayung", "Banjir di Munjul"],
-        ),
-        ({"to": "2024-05-10"}, ["Sampah di Setu"]),
-        (
-            {"status": "open", "kecamatan": CIPAYUNG, "from": "2024-05-02"},
-            ["Jalan rusak di Cipayung"],
-        ),
-    ],
-)
-def test_complaint_filters(city: Flask, args: dict[str, str], expected: list[str]) -> None:
-    assert listed(signed_in(city, "admin"), **args) == expected
-
-
-def test_the_filters_offer_what_the_complaints_have(city: Flask) -> None:
-    page = signed_in(city, "admin").get(f"/complaints?kecamatan={CIPAYUNG}").text
-
-    assert re.findall(r"<option >([^<]+)</option>", page) == ["Banjir", "Jalan rusak", "Sampah"]
-    assert '<option value="31.75.01" >Matraman</option>' in page
-    assert f'<option value="{CIPAYUNG}" selected>Cipayung</option>' in page
-    assert f'<option value="{SETU}" >Setu</option>' in page
-    assert PISANGAN_BARU not in page
-    assert '<option value="in_progress" >In process</option>' in page
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        ({"from": "2024-13-01"}, "“2024-13-01” is not a date: write the start date as YYYY-MM-DD"),
-        ({"to": "yesterday"}, "“yesterday” is not a date: write the end date as YYYY-MM-DD"),
-        ({"from": "2024-05-20", "to": "2024-05-01"}, "The start date is after the end date."),
-        ({"status": "lost"}, "Unknown status “lost”."),
-        ({"kecamatan": "31.75.99"}, "Unknown kecamatan “31.75.99”."),
-        ({"kecamatan": CIPAYUNG, "kelurahan": PISANGAN_BARU}, "not in the chosen kecamatan"),
-        ({"page": "two"}, "The page must be a whole number from 1, not “two”."),
-    ],
-)
-def test_a_bad_filter_value_is_explained(small_city: Flask, args: dict, message: str) -> None:
-    response = signed_in(small_city, "admin").get(f"/complaints?{urlencode(args)}")
-
-    assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
-
-
-def test_complaints_are_paginated_newest_first(make_app, sqlite_url) -> None:
-    app = make_app(sqlite_url, language="en")
-    add_users(app)
-    with state(app).db.session() as session:
-        source = Source(name="qlue", type="qlue")
-        session.add(source)
-        session.flush()
-        add_records(
-            app,
-            session,
-            (
-                complaint(
-                    source,
-                    str(day),
-                    f"Laporan {day:02d}",
-                    created_at=utc(2024, 1, 1 + day % 28, day % 24),
-                )
-                for day in range(55)
-            ),
-        )
-    client = signed_in(app, "admin")
-
-    first, second = listed(client), listed(client, page="2")
-
-    assert (len(first), len(second)) == (50, 5)
-    assert first[0] == "Laporan 27" and second[-1] == "Laporan 00"
-    assert "Page 2 of 2" in client.get("/complaints?page=9").text
-
-
-def test_ward_staff_see_only_their_kelurahan(city: Flask) -> None:
-    client = signed_in(city, "setu")
-
-    assert listed(client) == ["Sampah di Setu"]
-    assert listed(client, kecamatan=CIPAYUNG) == ["Sampah di Setu"]
-    assert MUNJUL not in client.get("/complaints").text
-
-
-def test_an_officer_sees_their_kecamatan(city: Flask) -> None:
-    assert listed(signed_in(city, "camat")) == [
-        "Jalan rusak di Cipayung",
-        "Banjir di Munjul",
-        "Sampah di Setu",
-    ]
-
-
-def record_id(app: Flask, external_id: str) -> int:
-    with state(app).db.session() as session:
-        return session.query(Record.id).filter(Record.external_id == external_id).scalar()
-
-
-def test_ward_staff_cannot_open_another_kelurahan_complaint(city: Flask) -> None:
-    client = signed_in(city, "setu")
-
-    assert client.get(f"/complaints/{record_id(city, '1')}").status_code == 200
-    response = client.get(f"/complaints/{record_id(city, '2')}")
-    assert response.status_code == 404
-    assert "This page does not exist, or it is outside your area." in response.text
-
-
-def test_deleted_complaints_and_other_kinds_are_not_found(small_city: Flask) -> None:
+def test_home_leads_to_the_first_page_of_the_menu(small_city: Flask) -> None:
     client = signed_in(small_city, "admin")
 
-    assert client.get(f"/complaints/{record_id(small_city, '5')}").status_code == 404
-    assert client.get(f"/complaints/{record_id(small_city, '6')}").status_code == 404
-    assert client.get("/complaints/999999").status_code == 404
+    response = client.get("/")
+
+    assert response.headers["Location"] == "/streetlights/"
+    menu = client.get("/sources").text.split('class="menu"')[1].split("</nav>")[0]
+    assert menu.index("/streetlights/") < menu.index("/live/") < menu.index("/sources")
 
 
-def detailed(app: Flask, photo_url: str) -> int:
-    with state(app).db.session() as session:
-        record = session.get(Record, record_id(app, "1"))
-        record.latitude, record.longitude = -6.3306, 106.9061
-        record.updated_at = utc(2024, 5, 2, 9, 30)
-        record.attributes = {
-            "description": "Sampah menumpuk di pinggir jalan.",
-            "photo_url": photo_url,
-            "address": "Jl. Setu Cipayung",
-        }
-        record.payload = {"post_id": "Q-1", "secret_note": "raw"}
-        return record.id
+def shown_lights(client: FlaskClient) -> list[str]:
+    return re.findall(r"<li>(Jl\. [^<(]+) \(", client.get("/streetlights/").text)
 
 
-def test_the_complaint_page_shows_the_whole_complaint(small_city: Flask) -> None:
-    complaint_id = detailed(small_city, "https://cdn.qlue.example/1.jpg")
+def test_a_plugin_page_shows_what_the_users_area_may_read(city: Flask) -> None:
+    everything = ["Jl. Raya Setu No. 1", "Jl. Munjul No. 2", "Jl. Pisangan Baru No. 3"]
 
-    page = signed_in(small_city, "admin").get(f"/complaints/{complaint_id}").text
-
-    for expected in [
-        "Sampah di Setu",
-        '<span class="badge badge-red">Waiting</span>',
-        "Sampah",
-        "Setu, Cipayung",
-        "-6.330600, 106.906100",
-        "Jl. Setu Cipayung",
-        "Sampah menumpuk di pinggir jalan.",
-        'src="https://cdn.qlue.example/1.jpg"',
-        "May 1, 2024",
-        "10:00\u202fAM",
-        "May 2, 2024",
-        "4:30\u202fPM",
-        "qlue-jaktim · 1",
-        "<details>",
-        "&#34;secret_note&#34;: &#34;raw&#34;",
-    ]:
-        assert expected in page
-
-
-def test_raw_payloads_are_for_operators_and_photos_must_be_web_links(small_city: Flask) -> None:
-    complaint_id = detailed(small_city, "javascript:alert(1)")
-
-    page = signed_in(small_city, "setu").get(f"/complaints/{complaint_id}").text
-
-    assert "Sampah menumpuk" in page
-    assert "secret_note" not in page
-    assert "javascript:" not in page
+    assert shown_lights(signed_in(city, "admin")) == [*everything, "Jl. Kayu Manis No. 4"]
+    assert shown_lights(signed_in(city, "camat")) == everything[:2]
+    assert shown_lights(signed_in(city, "setu")) == everything[:1]
+    assert city.test_client().get("/streetlights/").status_code == 302
 
 
 def add_runs(app: Flask) -> None:
-    with state(app).db.session() as session:
-        healthy = session.query(Source).filter_by(name="qlue-jaktim").one()
-        locked_out = Source(name="crm-tangerang", type="crm")
-        session.add_all([locked_out, Source(name="siap-manado", type="siap")])
+    with current_hub(app).db.session() as session:
+        healthy = session.query(Source).filter_by(name="lights-jaktim").one()
+        locked_out = Source(name="parks-bekasi", type="parks")
+        session.add_all([locked_out, Source(name="water-manado", type="water")])
         session.flush()
         run = SyncRun(
             source_id=healthy.id,
@@ -357,8 +164,8 @@ def test_the_sources_page_shows_health_counters_and_data_as_of(small_city: Flask
     page = signed_in(small_city, "camat").get("/sources").text
 
     cards = dict(re.findall(r'class="title"[^>]*>([^<]+)<(.*?)</li>', page, re.S))
-    assert '<span class="badge badge-yellow">Degraded</span>' in cards["qlue-jaktim"]
-    assert "May 1, 2024 10:00\u202fAM" in cards["qlue-jaktim"]
+    assert '<span class="badge badge-yellow">Degraded</span>' in cards["lights-jaktim"]
+    assert "May 1, 2024 10:00\u202fAM" in cards["lights-jaktim"]
     for label, count in [
         ("Created", 7),
         ("Updated", 2),
@@ -366,29 +173,20 @@ def test_the_sources_page_shows_health_counters_and_data_as_of(small_city: Flask
         ("Deleted", 1),
         ("Errors", 3),
     ]:
-        assert f"<dt>{label}</dt><dd>{count}</dd>" in cards["qlue-jaktim"]
-    assert "Succeeded" in cards["qlue-jaktim"]
-    assert '<span class="badge badge-red">Needs re-authentication</span>' in cards["crm-tangerang"]
-    assert "Failed" in cards["crm-tangerang"]
-    assert '<span class="badge badge-grey">Unknown</span>' in cards["siap-manado"]
-    assert "<dd>never</dd>" in cards["siap-manado"]
+        assert f"<dt>{label}</dt><dd>{count}</dd>" in cards["lights-jaktim"]
+    assert "Succeeded" in cards["lights-jaktim"]
+    assert '<span class="badge badge-red">Needs re-authentication</span>' in cards["parks-bekasi"]
+    assert "Failed" in cards["parks-bekasi"]
+    assert '<span class="badge badge-grey">Unknown</span>' in cards["water-manado"]
+    assert "<dd>never</dd>" in cards["water-manado"]
     assert "Sync now" not in page
-
-
-def test_the_complaints_page_says_how_fresh_the_data_is(small_city: Flask) -> None:
-    add_runs(small_city)
-
-    page = signed_in(small_city, "setu").get("/complaints").text
-
-    assert "qlue-jaktim:" in page
-    assert "Data as of May 1, 2024 10:00\u202fAM" in page
 
 
 def test_a_source_page_shows_runs_and_record_errors(small_city: Flask) -> None:
     add_runs(small_city)
 
-    page = signed_in(small_city, "admin").get("/sources/qlue-jaktim").text
-    operator_page = signed_in(small_city, "operator").get("/sources/qlue-jaktim").text
+    page = signed_in(small_city, "admin").get("/sources/lights-jaktim").text
+    operator_page = signed_in(small_city, "operator").get("/sources/lights-jaktim").text
 
     assert "Latest runs" in page and "Succeeded" in page
     assert "Q-77" in page and "normalize" in page and "latitude is not a number" in page
@@ -399,13 +197,13 @@ def test_a_source_page_shows_runs_and_record_errors(small_city: Flask) -> None:
 
 
 def test_source_pages_are_for_operators(small_city: Flask) -> None:
-    assert signed_in(small_city, "setu").get("/sources/qlue-jaktim").status_code == 403
+    assert signed_in(small_city, "setu").get("/sources/lights-jaktim").status_code == 403
     assert signed_in(small_city, "admin").get("/sources/unknown").status_code == 404
 
 
 @pytest.fixture
-def queued_city(make_app, sqlite_url, redis_url) -> Flask:
-    app = make_app(sqlite_url, language="en", redis_url=redis_url)
+def queued_city(make_city, sqlite_url, redis_url) -> Flask:
+    app = make_city(sqlite_url, language="en", redis_url=redis_url)
     add_users(app)
     add_city(app)
     return app
@@ -413,8 +211,8 @@ def queued_city(make_app, sqlite_url, redis_url) -> Flask:
 
 def queue_of(app: Flask) -> Queue:
     return Queue(
-        state(app).settings.queue_name,
-        connection=redis.Redis.from_url(state(app).settings.redis_url),
+        current_hub(app).settings.queue_name,
+        connection=redis.Redis.from_url(current_hub(app).settings.redis_url),
     )
 
 
@@ -422,19 +220,19 @@ def test_sync_now_queues_a_sync_job(queued_city: Flask) -> None:
     client = signed_in(queued_city, "operator")
     token = csrf_token(client, "/sources")
 
-    response = client.post("/sources/qlue-jaktim/sync", data={"csrf_token": token})
+    response = client.post("/sources/lights-jaktim/sync", data={"csrf_token": token})
 
     assert response.headers["Location"] == "/sources"
-    assert "Sync of qlue-jaktim queued" in client.get("/sources").text
+    assert "Sync of lights-jaktim queued" in client.get("/sources").text
     queue = queue_of(queued_city)
     assert queue.count == 1
     job = queue.jobs[0]
     assert (job.func_name, job.args, job.description) == (
         "hub.sync.jobs.sync_source",
-        ("qlue-jaktim",),
-        "sync qlue-jaktim",
+        ("lights-jaktim",),
+        "sync lights-jaktim",
     )
-    assert job.timeout == state(queued_city).settings.run_stale_after * 4
+    assert job.timeout == current_hub(queued_city).settings.run_stale_after * 4
 
 
 def test_sync_now_is_refused_to_ward_staff_and_without_the_token(queued_city: Flask) -> None:
@@ -442,9 +240,9 @@ def test_sync_now_is_refused_to_ward_staff_and_without_the_token(queued_city: Fl
     operator = signed_in(queued_city, "operator")
 
     refused = staff.post(
-        "/sources/qlue-jaktim/sync", data={"csrf_token": csrf_token(staff, "/sources")}
+        "/sources/lights-jaktim/sync", data={"csrf_token": csrf_token(staff, "/sources")}
     )
-    tokenless = operator.post("/sources/qlue-jaktim/sync")
+    tokenless = operator.post("/sources/lights-jaktim/sync")
     unknown = operator.post(
         "/sources/nothing/sync", data={"csrf_token": csrf_token(operator, "/sources")}
     )
@@ -458,20 +256,26 @@ def test_plugins_json_lists_every_plugin_without_sign_in(small_city: Flask) -> N
     plugins = small_city.test_client().get("/-/plugins.json").get_json()
 
     names = {plugin["name"]: plugin for plugin in plugins}
-    assert names["hub.complaints"] == {
-        "name": "hub.complaints",
-        "module": "hub.complaints",
+    assert names["streetlights"] == {
+        "name": "streetlights",
+        "module": "sample_city",
         "version": "",
         "state": "loaded",
         "hooks": [
-            "records_changed",
             "register_blueprints",
             "register_menu_items",
             "register_record_kinds",
+            "register_screens",
+            "register_simulators",
+            "register_source_types",
+            "register_widgets",
         ],
         "last_error": None,
     }
-    expected = [info.as_dict() for info in state(small_city).hub.plugins.plugins.values()]
+    assert {plugin["state"] for name, plugin in names.items() if name != "streetlights"} == {
+        "disabled"
+    }
+    expected = [info.as_dict() for info in current_hub(small_city).plugins.plugins.values()]
     assert plugins == expected
 
 
@@ -490,7 +294,7 @@ def test_health_is_degraded_without_redis_and_an_error_without_the_database(
     app = make_app(sqlite_url, redis_url="redis://127.0.0.1:1/0")
 
     degraded = app.test_client().get("/-/health")
-    state(app).db.dispose()
+    current_hub(app).db.dispose()
     (tmp_path / "hub.db").unlink()
     (tmp_path / "hub.db").mkdir()
     failed = app.test_client().get("/-/health")

@@ -1,31 +1,30 @@
-"""The sync engine against the Qlue simulator over HTTP, on SQLite and PostgreSQL."""
+"""The sync engine against the sample streetlight app over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
-from hub.app import state
 from hub.models import Record, RecordError, Source, SyncRun
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.sync.engine import reap_stale_runs
 from hub.sync.health import source_health
 from hub.testing import run_sync
 
-SOURCE = "qlue-test"
+SOURCE = "lights-test"
 
 
 @pytest.fixture
-def sim(serve_simulator):
-    return serve_simulator("qlue", size=120, seed=7)
+def sim(serve_streetlights):
+    return serve_streetlights(size=120, seed=7)
 
 
 @pytest.fixture
-def app(make_app, database_url, sim):
-    app = make_app(database_url, sources=(sim.source(SOURCE, page_size=25),))
-    return app
+def app(make_city, database_url, sim):
+    return make_city(database_url, sources=(sim.source(SOURCE, page_size=25),))
 
 
 def sync(app, **options) -> SyncRun:
@@ -33,21 +32,26 @@ def sync(app, **options) -> SyncRun:
 
 
 def stored(app) -> dict[str, Record]:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return {r.external_id: r for r in session.scalars(select(Record))}
 
 
 def source_row(app) -> Source:
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return session.scalars(select(Source).filter_by(name=SOURCE)).one()
 
 
 def health(app):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         return source_health(session, source_row(app).id)
 
 
-def test_first_sync_stores_every_report_as_a_complaint(app, sim):
+def lights(sim) -> dict[str, dict]:
+    """Every light the app has now, by id."""
+    return {light["id"]: light for light in sim.control("/_sim/lights")}
+
+
+def test_first_sync_stores_every_light_as_a_record(app, sim):
     run = sync(app)
 
     assert run.status == "succeeded"
@@ -59,15 +63,19 @@ def test_first_sync_stores_every_report_as_a_complaint(app, sim):
         "errored": 0,
     }
     assert run.pages == 5
-    records = stored(app)
-    assert len(records) == 120
-    one = next(iter(records.values()))
-    report = sim.control(f"/_sim/reports/{one.external_id}")
-    assert one.kind == "complaint"
-    assert one.area_code == report["location"]["kelurahan_code"]
-    assert one.category == report["category"]
-    assert one.payload["id"] == report["id"]
-    assert one.created_at.tzinfo is not None
+    records, listed = stored(app), lights(sim)
+    assert set(records) == set(listed)
+    for light_id, record in records.items():
+        light = listed[light_id]
+        assert (record.kind, record.status, record.title) == (
+            "streetlight",
+            light["status"],
+            light["street"],
+        )
+        assert (record.area_code, record.category) == (light["kelurahan_code"], light["lamp"])
+        assert record.payload == light
+        assert record.created_at == datetime.fromisoformat(light["installed_at"])
+        assert record.created_at.tzinfo is not None
     assert health(app).state == "ok"
     assert health(app).data_as_of == run.started_at
 
@@ -89,21 +97,20 @@ def test_a_sync_with_no_changes_makes_one_request_and_writes_nothing(app):
 
 def test_an_incremental_sync_reads_only_what_changed(app, sim):
     sync(app)
-    changes = sim.control("/_sim/tick", {"new": 3, "updates": 2})
+    changes = sim.control("/_sim/tick", {"new": 3, "outages": 2})
 
     run = sync(app)
 
     assert (run.created, run.updated, run.unchanged) == (3, 2, 0)
     records = stored(app)
     assert len(records) == 123
-    for report_id in changes["updated"]:
-        report = sim.control(f"/_sim/reports/{report_id}")
-        assert records[report_id].payload["status"] == report["status"]
+    assert {records[light_id].status for light_id in changes["out"]} == {"out"}
+    assert {records[light_id].status for light_id in changes["installed"]} == {"lit"}
 
 
 def test_deletions_are_detected_only_by_a_complete_listing(app, sim):
     sync(app)
-    deleted = sim.control("/_sim/tick", {"deletes": 2})["deleted"]
+    deleted = sim.control("/_sim/tick", {"removals": 2})["removed"]
 
     assert sync(app).deleted == 0
     run = sync(app, full=True)
@@ -124,10 +131,10 @@ def test_a_bad_record_is_an_error_and_the_run_goes_on(app, sim):
     assert run.status == "succeeded"
     assert run.created == 120
     assert run.errored == 2
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         errors = session.scalars(select(RecordError).order_by(RecordError.id)).all()
     messages = sorted(error.message for error in errors)
-    assert messages[0] == "report has no id"
+    assert messages[0] == "the light has no id"
     assert messages[1] == "unknown area code '99.99.99.9999'"
     assert all(error.stage == "normalize" and error.run_id == run.id for error in errors)
     assert all(error.payload for error in errors)
@@ -177,22 +184,20 @@ def test_garbage_fails_the_run_and_keeps_what_was_stored(app, sim):
 
 def test_duplicated_and_out_of_order_records_are_stored_once_at_their_latest(app, sim):
     sync(app)
-    changed = sim.control("/_sim/tick", {"updates": 10})["updated"]
-    sim.control("/_sim/faults", {"duplicates": True, "out_of_order": True})
+    changed = sim.control("/_sim/tick", {"outages": 10})["out"]
+    sim.control("/_sim/faults", {"duplicates": True})
 
     run = sync(app, full=True)
 
     assert run.status == "succeeded"
-    assert run.created == 0
-    records = stored(app)
-    assert len(records) == 120
-    for report_id in changed:
-        report = sim.control(f"/_sim/reports/{report_id}")
-        assert records[report_id].payload["updated_at"] == report["updated_at"]
+    assert (run.created, run.updated, run.unchanged, run.errored) == (0, 10, 110, 0)
+    records, listed = stored(app), lights(sim)
+    assert len(changed) == 10
+    assert {light_id: record.payload for light_id, record in records.items()} == listed
 
 
-def test_a_refused_api_key_means_the_source_needs_reauthentication(make_app, database_url, sim):
-    app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="WRONG_KEY"),))
+def test_a_refused_api_key_means_the_source_needs_reauthentication(make_city, database_url, sim):
+    app = make_city(database_url, sources=(sim.source(SOURCE, api_key_env="WRONG_KEY"),))
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WRONG_KEY", "not-the-key")
@@ -203,8 +208,8 @@ def test_a_refused_api_key_means_the_source_needs_reauthentication(make_app, dat
     assert health(app).state == "needs_reauth"
 
 
-def test_a_missing_secret_fails_the_run_with_a_clear_message(make_app, database_url, sim):
-    app = make_app(database_url, sources=(sim.source(SOURCE, api_key_env="UNSET_VARIABLE"),))
+def test_a_missing_secret_fails_the_run_with_a_clear_message(make_city, database_url, sim):
+    app = make_city(database_url, sources=(sim.source(SOURCE, api_key_env="UNSET_VARIABLE"),))
 
     run = sync(app)
 
@@ -214,15 +219,15 @@ def test_a_missing_secret_fails_the_run_with_a_clear_message(make_app, database_
 
 
 def test_only_one_run_per_source_at_a_time(app):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add(SyncRun(source_id=source_row(app).id, status="running"))
 
-    assert state(app).engine().run(SOURCE) is None
+    assert current_hub(app).engine().run(SOURCE) is None
     assert len(stored(app)) == 0
 
 
 def test_the_reaper_frees_a_source_whose_worker_died(app):
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         session.add(
             SyncRun(
                 source_id=source_row(app).id,
@@ -231,22 +236,22 @@ def test_the_reaper_frees_a_source_whose_worker_died(app):
             )
         )
 
-    assert reap_stale_runs(state(app).db, stale_after=300) == 1
+    assert reap_stale_runs(current_hub(app).db, stale_after=300) == 1
     assert sync(app).status == "succeeded"
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         statuses = session.scalars(select(SyncRun.status).order_by(SyncRun.id)).all()
     assert statuses == ["abandoned", "succeeded"]
 
 
 def test_a_reaped_run_cannot_write_again(app, sim):
     sim.control("/_sim/faults", {"latency_ms": 0})
-    engine = state(app).engine()
+    engine = current_hub(app).engine()
     original = engine._commit_page
     calls = []
 
     def reaped_after_first_page(source, run, store, page):
         if calls:
-            with state(app).db.session() as session:
+            with current_hub(app).db.session() as session:
                 session.execute(update(SyncRun).values(status="abandoned"))
         calls.append(page)
         original(source, run, store, page)
@@ -256,6 +261,20 @@ def test_a_reaped_run_cannot_write_again(app, sim):
 
     assert run.status == "failed"
     assert run.error_kind == "lost"
-    with state(app).db.session() as session:
+    with current_hub(app).db.session() as session:
         assert session.scalar(select(func.count()).select_from(Record)) == 25
         assert session.scalar(select(SyncRun.status)) == "abandoned"
+
+
+def test_a_source_that_keeps_timing_out_is_retried_then_fails_as_transient(
+    make_city, database_url, sim
+):
+    app = make_city(database_url, retry_attempts=3, sources=(sim.source(SOURCE, timeout=0.2),))
+    sim.control("/_sim/faults", {"latency_ms": 1000})
+
+    run = sync(app)
+
+    assert (run.status, run.error_kind, run.requests) == ("failed", "transient", 3)
+    assert "ReadTimeout" in run.error
+    assert len(stored(app)) == 0
+    assert source_row(app).consecutive_failures == 1

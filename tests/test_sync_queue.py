@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,40 +11,40 @@ from datetime import timedelta
 import pytest
 import redis
 from rq import Queue, SimpleWorker
+from sample_city import API_KEY_ENV
 from sqlalchemy import func, select, update
 
-from hub.app import state
 from hub.models import Record, Source, SyncRun
 from hub.models.base import utcnow
+from hub.state import current_hub
 from hub.sync import jobs
 from hub.sync.engine import reap_stale_runs
 from hub.sync.scheduler import register_sources, tick
 
-SOURCE = "qlue-test"
+SOURCE = "lights-test"
 
 
 @pytest.fixture
-def sim(serve_simulator):
-    return serve_simulator("qlue", size=60, seed=3)
+def sim(serve_streetlights):
+    return serve_streetlights(size=60, seed=3)
 
 
 @pytest.fixture
-def app(make_app, database_url, redis_url, sim):
-    app = make_app(
+def app(make_city, database_url, redis_url, sim):
+    return make_city(
         database_url, redis_url=redis_url, sources=(sim.source(SOURCE, interval=60, page_size=20),)
     )
-    return app
 
 
 def queued(app) -> list[str]:
-    return [job.args[0] for job in state(app).queue.jobs]
+    return [job.args[0] for job in current_hub(app).queue.jobs]
 
 
 def test_a_tick_enqueues_each_due_source_once(app):
-    hub = state(app)
+    hub = current_hub(app)
 
-    assert tick(hub.db, hub.queue, hub.settings) == [SOURCE]
-    assert tick(hub.db, hub.queue, hub.settings) == []
+    assert tick(hub) == [SOURCE]
+    assert tick(hub) == []
     assert queued(app) == [SOURCE]
     with hub.db.session() as session:
         next_run = session.scalar(select(Source.next_run_at))
@@ -53,33 +52,33 @@ def test_a_tick_enqueues_each_due_source_once(app):
 
 
 def test_two_schedulers_never_enqueue_the_same_run_twice(app):
-    hub = state(app)
+    hub = current_hub(app)
     other = Queue(hub.settings.queue_name, connection=hub.redis)
 
-    first = tick(hub.db, hub.queue, hub.settings)
-    second = tick(hub.db, other, hub.settings)
+    first = tick(hub)
+    second = tick(hub, other)
 
     assert first + second == [SOURCE]
     assert len(hub.queue) == 1
 
 
 def test_a_sync_that_cannot_be_queued_stays_due(app):
-    hub = state(app)
+    hub = current_hub(app)
     unreachable = Queue(hub.settings.queue_name, connection=redis.Redis(port=1))
     with hub.db.session() as session:
         due_at = session.scalar(select(Source.next_run_at))
 
     with pytest.raises(redis.ConnectionError):
-        tick(hub.db, unreachable, hub.settings)
+        tick(hub, unreachable)
 
     with hub.db.session() as session:
         assert session.scalar(select(Source.next_run_at)) == due_at
-    assert tick(hub.db, hub.queue, hub.settings) == [SOURCE]
+    assert tick(hub) == [SOURCE]
 
 
 def test_a_worker_runs_the_queued_sync(app):
-    hub = state(app)
-    tick(hub.db, hub.queue, hub.settings)
+    hub = current_hub(app)
+    tick(hub)
     jobs.bind(app)
 
     SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
@@ -92,7 +91,7 @@ def test_a_worker_runs_the_queued_sync(app):
 
 
 def test_failures_back_off_and_success_resets_them(app, sim):
-    hub = state(app)
+    hub = current_hub(app)
     sim.control("/_sim/faults", {"fail_next": 100})
 
     started = utcnow()
@@ -110,26 +109,26 @@ def test_failures_back_off_and_success_resets_them(app, sim):
 
 
 def test_disabled_and_removed_sources_are_not_scheduled(app, make_settings, database_url):
-    hub = state(app)
+    hub = current_hub(app)
     register_sources(hub.db, make_settings(database_url, sources=()))
 
-    assert tick(hub.db, hub.queue, hub.settings) == []
+    assert tick(hub) == []
     with hub.db.session() as session:
         assert session.scalar(select(Source.enabled)) is False
 
 
 def write_config(path, app, sim) -> None:
-    settings = state(app).settings
+    settings = current_hub(app).settings
     path.write_text(
         "[hub]\n"
         f'database_url = "{settings.database_url}"\n'
         f'redis_url = "{settings.redis_url}"\n'
         f'queue_name = "{settings.queue_name}"\n'
         f'instance_path = "{settings.instance_path}"\n'
-        "[sources.qlue-test]\n"
-        'type = "qlue"\n'
+        f"[sources.{SOURCE}]\n"
+        'type = "streetlights"\n'
         f'url = "{sim.url}"\n'
-        'api_key_env = "SIMPUL_QLUE_API_KEY"\n'
+        f'api_key_env = "{API_KEY_ENV}"\n'
         "page_size = 5\n"
     )
 
@@ -145,14 +144,16 @@ def wait_for(condition, timeout: float = 30.0):
     pytest.fail(f"condition not met within {timeout}s")
 
 
-def test_a_worker_killed_mid_sync_is_reaped_and_the_next_run_resumes_cleanly(app, sim, tmp_path):
-    hub = state(app)
+def test_a_worker_killed_mid_sync_is_reaped_and_the_next_run_resumes_cleanly(
+    app, sim, tmp_path, sample_installed
+):
+    hub = current_hub(app)
     config = tmp_path / "simpul.toml"
     write_config(config, app, sim)
     sim.control("/_sim/faults", {"latency_ms": 150})
     worker = subprocess.Popen(
         [sys.executable, "-m", "hub", "worker"],
-        env={**os.environ, "SIMPUL_CONFIG": str(config)},
+        env={**sample_installed, "SIMPUL_CONFIG": str(config)},
     )
     try:
         hub.queue.enqueue("hub.sync.jobs.sync_source", SOURCE)

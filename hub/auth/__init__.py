@@ -6,11 +6,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
-from hub.app import state
 from hub.auth.access import OPERATORS, area_scope, has_role, roles_required, within
 from hub.auth.users import create_user
 from hub.auth.views import blueprint
 from hub.models import User
+from hub.state import current_hub
 
 __all__ = [
     "OPERATORS",
@@ -38,6 +38,6 @@ def load_user(user_id: str) -> User | None:
     """The signed-in user, while their account exists and is active."""
     if not user_id.isdecimal():
         return None
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         user = session.get(User, int(user_id))
     return user if user is not None and user.active else None

@@ -7,23 +7,27 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from hub.app import state
 from hub.auth.forms import LoginForm
 from hub.auth.throttle import attempt_login
+from hub.limits import rate_limit
+from hub.menu import first_page
+from hub.state import current_hub
 
 blueprint = Blueprint("auth", __name__)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@rate_limit(lambda: current_hub().settings.login_rate_limit, methods=["POST"])
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(_next_page())
     form = LoginForm()
     refusal = ""
     if form.validate_on_submit():
-        hub = state()
+        hub = current_hub()
         with hub.db.session() as session:
             attempt = attempt_login(session, form.username.data, form.password.data, hub.settings)
         if attempt.user is not None:
@@ -31,6 +35,12 @@ def login() -> Response | str:
             return redirect(_next_page())
         refusal = attempt.refusal
     return render_template("auth/login.html", form=form, refusal=refusal)
+
+
+@blueprint.errorhandler(429)
+def too_many_attempts(error: HTTPException) -> tuple[str, int]:
+    """The sign-in form again, saying when this address may try again."""
+    return render_template("auth/login.html", form=LoginForm(), refusal=error.description), 429
 
 
 @blueprint.post("/logout")
@@ -46,4 +56,4 @@ def _next_page() -> str:
     parts = urlsplit(target)
     if target.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in target:
         return target
-    return url_for("complaints.index")
+    return first_page(current_hub().menu_items)

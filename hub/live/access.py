@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from hub.app import state
 from hub.auth import OPERATORS, has_role
 from hub.live.room import LiveRoom
 from hub.live.tokens import (
@@ -24,6 +23,7 @@ from hub.live.tokens import (
     token_hash,
     touch,
 )
+from hub.state import current_hub
 
 TOKEN_HEADER = "X-Screen-Token"
 SIGN_IN_NEEDED = _l(
@@ -49,7 +49,7 @@ def current_viewer(
         grant = room.lookup(("token", token_hash(token)), versions, lambda: _grant(token))
         if isinstance(grant, TokenRefused):
             raise grant
-        db = state().db
+        db = current_hub().db
         room.lookups.get(
             ("token used", grant.id), None, TOUCH_EVERY.total_seconds(), lambda: touch(db, grant.id)
         )
@@ -61,7 +61,7 @@ def current_viewer(
 
 def _grant(token: str) -> GrantedToken | TokenRefused:
     try:
-        with state().db.read_session() as session:
+        with current_hub().db.read_session() as session:
             return check_token(session, token)
     except TokenRefused as refused:
         return refused

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from hub.app import state
 from hub.audit import audit
 from hub.auth import roles_required
 from hub.live.events import CONFIG, CONFIG_KIND, REVOKED, publish_quietly
@@ -22,6 +21,7 @@ from hub.live.room import live_room
 from hub.live.screens import all_playlists, all_screens, ensure_defaults
 from hub.live.tokens import all_tokens, create_token, revoke_token
 from hub.models import Area, Playlist, Screen
+from hub.state import current_hub
 
 AREA_LEVELS = ("regency", "district")
 
@@ -31,9 +31,9 @@ blueprint = Blueprint("live_admin", __name__, url_prefix="/live/admin")
 @blueprint.get("/")
 @roles_required("admin")
 def overview() -> str:
-    with state().db.session() as session:
-        ensure_defaults(session, state().hub, state().settings.language)
-    with state().db.read_session() as session:
+    with current_hub().db.session() as session:
+        ensure_defaults(session, current_hub(), current_hub().settings.language)
+    with current_hub().db.read_session() as session:
         return render_template(
             "live/admin.html",
             screens=all_screens(session),
@@ -48,7 +48,7 @@ def overview() -> str:
 @blueprint.route("/screens/<name>", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_screen(name: str | None = None) -> str | Response:
-    with state().db.session() as session:
+    with current_hub().db.session() as session:
         screen = _find(session, Screen, name)
         areas = _areas(session)
         if request.method == "GET":
@@ -69,7 +69,7 @@ def edit_screen(name: str | None = None) -> str | Response:
         screen.columns, screen.widgets = form.columns, form.widgets
         audit(session, current_user, "live.screen.save", "live_screen", form.name)
     _warn_missing(form.widgets)
-    publish_quietly(state().settings, CONFIG, kinds=[CONFIG_KIND])
+    publish_quietly(current_hub().channel, CONFIG, kinds=[CONFIG_KIND])
     flash(gettext("Screen %(name)s saved.", name=form.name), "success")
     return redirect(url_for("live_admin.overview"))
 
@@ -78,7 +78,7 @@ def edit_screen(name: str | None = None) -> str | Response:
 @blueprint.route("/playlists/<name>", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_playlist(name: str | None = None) -> str | Response:
-    with state().db.session() as session:
+    with current_hub().db.session() as session:
         playlist = _find(session, Playlist, name)
         screens = [screen.name for screen in all_screens(session)]
         if request.method == "GET":
@@ -98,7 +98,7 @@ def edit_playlist(name: str | None = None) -> str | Response:
         playlist.title, playlist.screens = form.title, form.screens
         playlist.interval_seconds = form.interval_seconds
         audit(session, current_user, "live.playlist.save", "live_playlist", form.name)
-    publish_quietly(state().settings, CONFIG, kinds=[CONFIG_KIND])
+    publish_quietly(current_hub().channel, CONFIG, kinds=[CONFIG_KIND])
     flash(gettext("Playlist %(name)s saved.", name=form.name), "success")
     return redirect(url_for("live_admin.overview"))
 
@@ -107,7 +107,7 @@ def edit_playlist(name: str | None = None) -> str | Response:
 @roles_required("admin")
 def new_token() -> str | Response | tuple[str, int]:
     name = request.form.get("name", "")
-    with state().db.session() as session:
+    with current_hub().db.session() as session:
         playlist = _find(session, Playlist, request.form.get("playlist", ""))
         if playlist is None:
             flash(gettext("Choose a playlist for the screen."), "error")
@@ -125,12 +125,12 @@ def new_token() -> str | Response | tuple[str, int]:
 @blueprint.post("/tokens/<int:token_id>/revoke")
 @roles_required("admin")
 def revoke(token_id: int) -> Response:
-    with state().db.session() as session:
+    with current_hub().db.session() as session:
         token = revoke_token(session, token_id, current_user)
         if token is None:
             abort(404)
         name = token.name
-    publish_quietly(state().settings, REVOKED, kinds=[CONFIG_KIND], token=token_id)
+    publish_quietly(current_hub().channel, REVOKED, kinds=[CONFIG_KIND], token=token_id)
     flash(gettext("The screen link of %(name)s is revoked.", name=name), "success")
     return redirect(url_for("live_admin.overview"))
 

@@ -7,11 +7,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from hub.app import state
 from hub.live.events import CONFIG_KIND, REVOKED, publish_quietly
 from hub.live.screens import DEFAULT_PLAYLIST, ensure_defaults
 from hub.live.tokens import all_tokens, create_token, revoke_token
 from hub.models import Playlist
+from hub.state import current_hub
 
 
 @click.group("live")
@@ -23,9 +23,9 @@ def live() -> None:
 @with_appcontext
 def defaults() -> None:
     """Make the default screens and playlist, if there is no screen yet."""
-    hub_state = state()
-    with hub_state.db.session() as session:
-        made = ensure_defaults(session, hub_state.hub, hub_state.settings.language)
+    hub = current_hub()
+    with hub.db.session() as session:
+        made = ensure_defaults(session, hub, hub.settings.language)
     click.echo("default screens made" if made else "screens exist already: nothing changed")
 
 
@@ -41,9 +41,9 @@ def tokens() -> None:
 @with_appcontext
 def tokens_create(name: str, playlist: str, base_url: str) -> None:
     """Make a token for the screen NAME and print its kiosk link: it is not shown again."""
-    hub_state = state()
-    with hub_state.db.session() as session:
-        ensure_defaults(session, hub_state.hub, hub_state.settings.language)
+    hub = current_hub()
+    with hub.db.session() as session:
+        ensure_defaults(session, hub, hub.settings.language)
         found = session.scalar(select(Playlist).where(Playlist.name == playlist))
         if found is None:
             raise click.ClickException(f"no playlist named {playlist!r}")
@@ -59,7 +59,7 @@ def tokens_create(name: str, playlist: str, base_url: str) -> None:
 @with_appcontext
 def tokens_list() -> None:
     """Every token: its id, name, playlist, and when it was last used or revoked."""
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         found = all_tokens(session)
     if not found:
         click.echo("no screen tokens yet: simpul live tokens create NAME")
@@ -74,10 +74,10 @@ def tokens_list() -> None:
 @with_appcontext
 def tokens_revoke(token_id: int) -> None:
     """Refuse the token TOKEN_ID from now on, and close the screens using it."""
-    hub_state = state()
-    with hub_state.db.session() as session:
+    hub = current_hub()
+    with hub.db.session() as session:
         token = revoke_token(session, token_id, None)
     if token is None:
         raise click.ClickException(f"no screen token {token_id}")
-    publish_quietly(hub_state.settings, REVOKED, kinds=[CONFIG_KIND], token=token_id)
+    publish_quietly(hub.channel, REVOKED, kinds=[CONFIG_KIND], token=token_id)
     click.echo(f"screen token {token_id} ({token.name}) revoked")

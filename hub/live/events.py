@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 from redis.client import PubSub
-
-from hub.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +24,6 @@ CONFIG_KIND = "live:config"
 """The version that counts changes to screens, playlists and screen tokens."""
 MAX_AREAS = 50
 SOCKET_TIMEOUT = 5.0
-
-_clients: dict[str, redis.Redis] = {}
-_clients_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -119,25 +113,20 @@ class LiveChannel:
         return pubsub
 
 
-def live_channel(settings: Settings) -> LiveChannel:
-    """The live channel of the hub ``settings`` describe (one Redis client per URL)."""
-    with _clients_lock:
-        client = _clients.get(settings.redis_url)
-        if client is None:
-            client = redis.Redis.from_url(
-                settings.redis_url,
-                socket_timeout=SOCKET_TIMEOUT,
-                socket_connect_timeout=SOCKET_TIMEOUT,
-            )
-            _clients[settings.redis_url] = client
-    return LiveChannel(client, settings.queue_name)
+def live_channel(redis_url: str, queue_name: str) -> LiveChannel:
+    """The live channel of a hub on ``redis_url``, with a client of its own that gives up after
+    :data:`SOCKET_TIMEOUT` seconds."""
+    client = redis.Redis.from_url(
+        redis_url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT
+    )
+    return LiveChannel(client, queue_name)
 
 
-def publish_quietly(settings: Settings, event_type: str, **details: Any) -> LiveEvent | None:
+def publish_quietly(channel: LiveChannel, event_type: str, **details: Any) -> LiveEvent | None:
     """Publish, logging rather than raising when Redis is out of reach: the screens then catch
     up on their next regular refresh, and whatever was being stored is stored anyway."""
     try:
-        return live_channel(settings).publish(event_type, **details)
+        return channel.publish(event_type, **details)
     except redis.RedisError as error:
         log.warning("live event %s not published: %s", event_type, error)
         return None

@@ -22,13 +22,14 @@ from flask import Flask, copy_current_request_context, current_app
 from flask_babel import get_locale
 from sqlalchemy import text
 
-from hub.context import Hub
 from hub.db import Database
 from hub.live.cache import Cached, RecentCache
-from hub.live.events import CONFIG_KIND, LiveChannel, live_channel
+from hub.live.events import CONFIG_KIND, LiveChannel
 from hub.live.freshness import SourceState, source_states
 from hub.live.relay import Relay
+from hub.live.source_widget import SOURCE_HEALTH, source_health_widget
 from hub.models.base import utcnow
+from hub.state import Hub, current_hub
 from hub.widgets import Widget, WidgetDataError, checked_data
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,14 @@ class LiveRoom:
         self.db = db
         self.cache = RecentCache()
         self.lookups = RecentCache(min_age=0, in_background=False)
-        self.channel: LiveChannel = live_channel(hub.settings)
+        self.channel: LiveChannel = hub.channel
         self.relay = Relay(self.channel)
 
     @cached_property
     def widgets(self) -> dict[str, Widget]:
-        """Every widget the plugins registered, by name; of two with one name, the first."""
-        found: dict[str, Widget] = {}
+        """The hub's source health widget and every widget the plugins registered, by name; of
+        two with one name, the first."""
+        found: dict[str, Widget] = {SOURCE_HEALTH: source_health_widget(self.hub)}
         plugins = self.hub.plugins
         for plugin_name, widget in plugins.collect("register_widgets", Widget, hub=self.hub):
             if widget.name in found:
@@ -138,6 +140,6 @@ def live_room(app: Flask | None = None) -> LiveRoom:
         with _creating:
             room = app.extensions.get(EXTENSION)
             if room is None:
-                hub_state = app.extensions["simpul"]
-                room = app.extensions[EXTENSION] = LiveRoom(hub_state.hub, hub_state.db)
+                hub = current_hub(app)
+                room = app.extensions[EXTENSION] = LiveRoom(hub, hub.db)
     return room

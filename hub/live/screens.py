@@ -8,14 +8,17 @@ complaints, their map, ward reports with the health of every source), rotating o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.context import Hub
 from hub.models import Area, Playlist, Screen
+
+if TYPE_CHECKING:
+    from hub.state import Hub
 
 DEFAULT_PLAYLIST = "wall"
 DEFAULT_INTERVAL = 20

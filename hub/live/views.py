@@ -28,7 +28,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from hub.app import state
 from hub.auth import OPERATORS, roles_required
 from hub.live.access import NOT_IN_PLAYLIST, current_viewer
 from hub.live.labels import client_strings
@@ -46,6 +45,7 @@ from hub.live.stream import event_stream
 from hub.live.tokens import TokenRefused, still_valid
 from hub.models import Playlist
 from hub.portal.i18n import language
+from hub.state import current_hub
 
 HEARTBEAT_SECONDS = 15.0
 STREAM_SECONDS = 3600.0
@@ -56,9 +56,9 @@ blueprint = Blueprint("live", __name__, url_prefix="/live")
 @blueprint.get("/")
 @roles_required(*OPERATORS)
 def index() -> str:
-    with state().db.session() as session:
-        ensure_defaults(session, state().hub, state().settings.language)
-    with state().db.read_session() as session:
+    with current_hub().db.session() as session:
+        ensure_defaults(session, current_hub(), current_hub().settings.language)
+    with current_hub().db.read_session() as session:
         playlists = all_playlists(session)
         screens = all_screens(session)
     return render_template(
@@ -76,7 +76,7 @@ def kiosk(token: str) -> tuple[str, int] | str:
         viewer = current_viewer(room, room.versions(), token)
     except TokenRefused as refused:
         return _refused_page(refused)
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         playlist = session.get(Playlist, viewer.token.playlist_id)
         config = _playlist_json(session, playlist)
     return _wall(config, token=token, kiosk=True)
@@ -85,7 +85,7 @@ def kiosk(token: str) -> tuple[str, int] | str:
 @blueprint.get("/playlists/<name>")
 @roles_required(*OPERATORS)
 def playlist_preview(name: str) -> str:
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         playlist = _playlist(session, name)
         if playlist is None:
             abort(404)
@@ -96,7 +96,7 @@ def playlist_preview(name: str) -> str:
 @blueprint.get("/screens/<name>")
 @roles_required(*OPERATORS)
 def screen_preview(name: str) -> str:
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         screen = screen_view(session, name)
     if screen is None:
         abort(404)
@@ -116,7 +116,7 @@ def playlist_api(name: str) -> Response | tuple[Response, int]:
         viewer = current_viewer(room, room.versions())
     except TokenRefused as refused:
         return _refused_json(refused)
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         playlist = _playlist(session, name)
         if playlist is None:
             return _not_found(gettext("There is no playlist named %(name)s.", name=name))
@@ -161,7 +161,7 @@ def events() -> BaseResponse | tuple[Response, int]:
         room.relay.close(inbox)
         return _unavailable()
     token_id = viewer.token.id if viewer.token else None
-    db = state().db
+    db = current_hub().db
     config = current_app.config
     stream = event_stream(
         room.relay,
@@ -186,7 +186,7 @@ def _wall(playlist: dict[str, Any], *, token: str | None, kiosk: bool) -> str:
         "token": token,
         "kiosk": kiosk,
         "language": lang,
-        "timezone": state().settings.timezone,
+        "timezone": current_hub().settings.timezone,
         "urls": {
             "playlist": url_for("live.playlist_api", name="__name__", lang=lang),
             "data": url_for("live.screen_data_api", name="__name__", lang=lang),
@@ -214,13 +214,13 @@ def _playlist_json(session: Session, playlist: Playlist) -> dict[str, Any]:
 
 
 def _screen(name: str) -> ScreenView | None:
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         return screen_view(session, name)
 
 
 def _shown(playlist_id: int) -> frozenset[str]:
     """The names of the screens a playlist shows."""
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         playlist = session.get(Playlist, playlist_id)
         return frozenset(playlist.screens or ()) if playlist is not None else frozenset()
 

@@ -3,12 +3,12 @@
 from flask import Flask, abort, request
 from flask_wtf import CSRFProtect
 
-from hub.app import state
 from hub.auth import init_auth
-from hub.portal import complaints, meta, sources
+from hub.portal import home, meta, sources
 from hub.portal.errors import init_errors
 from hub.portal.formatting import init_formatting
 from hub.portal.i18n import init_i18n
+from hub.state import current_hub
 
 
 def init_portal(app: Flask) -> None:
@@ -19,9 +19,9 @@ def init_portal(app: Flask) -> None:
     init_auth(app)
     init_formatting(app)
     init_errors(app)
-    for blueprint in (complaints.blueprint, sources.blueprint, meta.blueprint):
+    for blueprint in (home.blueprint, sources.blueprint, meta.blueprint):
         app.register_blueprint(blueprint)
-    app.context_processor(lambda: {"menu_items": lambda: state(app).hub.menu_items})
+    app.context_processor(lambda: {"menu_items": lambda: current_hub(app).menu_items})
 
 
 def refuse_unnamed_fields() -> None:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-MESSAGES = {
+ERROR_MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
     403: (_l("Access denied"), _l("Your account does not have access to this page.")),
     404: (_l("Not found"), _l("This page does not exist, or it is outside your area.")),
@@ -19,14 +19,14 @@ CSRF_MESSAGE = _l(
 
 
 def init_errors(app: Flask) -> None:
-    for code in MESSAGES:
+    for code in ERROR_MESSAGES:
         app.register_error_handler(code, error_page)
     app.register_error_handler(CSRFError, error_page)
 
 
 def error_page(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    title, message = MESSAGES.get(code, MESSAGES[400])
+    title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     return render_template("error.html", code=code, title=title, message=message), code

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.app import state
+from hub.state import current_hub
 
 blueprint = Blueprint("meta", __name__, url_prefix="/-")
 REDIS_TIMEOUT = 2.0
@@ -16,7 +16,7 @@ REDIS_TIMEOUT = 2.0
 @blueprint.get("/plugins.json")
 def plugins() -> Response:
     """Every plugin the hub was offered, with its state and last error."""
-    return jsonify([info.as_dict() for info in state().hub.plugins.plugins.values()])
+    return jsonify([info.as_dict() for info in current_hub().plugins.plugins.values()])
 
 
 @blueprint.get("/health")
@@ -24,7 +24,7 @@ def health() -> tuple[Response, int]:
     """The database's and Redis's state: 503 while the database does not answer; "degraded"
     while Redis does not (pages work; syncs, answers and live screens wait for it)."""
     try:
-        with state().db.read_session() as session:
+        with current_hub().db.read_session() as session:
             session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return jsonify(status="error", database="unreachable", redis=_redis_state()), 503
@@ -36,7 +36,7 @@ def health() -> tuple[Response, int]:
 
 def _redis_state() -> str:
     client = redis.Redis.from_url(
-        state().settings.redis_url,
+        current_hub().settings.redis_url,
         socket_connect_timeout=REDIS_TIMEOUT,
         socket_timeout=REDIS_TIMEOUT,
     )

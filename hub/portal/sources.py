@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from hub.app import state
 from hub.auth import OPERATORS, has_role, roles_required
 from hub.models import RecordError, Source, SyncRun
+from hub.state import current_hub
 from hub.sync.health import Health, source_health
 from hub.sync.scheduler import enqueue_sync
 
@@ -51,7 +51,7 @@ def health_of_all(session: Session) -> list[tuple[Source, Health]]:
 @blueprint.get("")
 @login_required
 def index() -> str:
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         sources = health_of_all(session)
     return render_template("sources/index.html", sources=sources, operator=has_role(*OPERATORS))
 
@@ -59,7 +59,7 @@ def index() -> str:
 @blueprint.get("/<name>")
 @roles_required(*OPERATORS)
 def detail(name: str) -> str:
-    with state().db.read_session() as session:
+    with current_hub().db.read_session() as session:
         source = session.scalar(select(Source).where(Source.name == name))
         if source is None:
             abort(404)
@@ -84,7 +84,7 @@ def detail(name: str) -> str:
 @blueprint.post("/<name>/sync")
 @roles_required(*OPERATORS)
 def sync_now(name: str) -> Response:
-    hub = state()
+    hub = current_hub()
     with hub.db.read_session() as session:
         if session.scalar(select(Source.id).where(Source.name == name)) is None:
             abort(404)

@@ -15,11 +15,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import exc, or_, select, update
 
-from hub.context import Hub
 from hub.db import Database
 from hub.models import Record, Source, SyncRun
 from hub.models.base import utcnow
@@ -27,6 +27,9 @@ from hub.models.run import FAILED, RUNNING, SUCCEEDED
 from hub.sources import ConfigError
 from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
 from hub.sync.store import CHANGE_COLUMNS, PageOutcome, PageStore, deletion
+
+if TYPE_CHECKING:
+    from hub.state import Hub
 
 log = logging.getLogger(__name__)
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc, select
 
 from hub.audit import audit
-from hub.context import Hub
 from hub.db import Database
 from hub.models import Area, Source, SyncRun, User
 from hub.models.base import utcnow
 from hub.models.run import RUNNING, SUCCEEDED
 from hub.sync.connector import InvalidRecord
 from hub.sync.store import PageStore
+
+if TYPE_CHECKING:
+    from hub.state import Hub
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ from typing import Any
 from flask import Flask
 from rq import get_current_job
 
-from hub.app import create_app, state
-from hub.complaints import outbox
+from hub.app import create_app
 from hub.models import SyncRun
-from hub.storage import open_storage
+from hub.state import Hub, current_hub
 
 _bound: Flask | None = None
 
@@ -28,18 +27,17 @@ def worker_app() -> Flask:
     return _bound
 
 
+def worker_hub() -> Hub:
+    """The hub of the app this worker process runs its jobs in."""
+    return current_hub(worker_app())
+
+
 def sync_source(source_name: str, full: bool = False) -> dict[str, Any]:
     """Run one sync of a source; return its outcome (kept by RQ as the job's result)."""
     job = get_current_job()
     worker = job.worker_name if job is not None and job.worker_name else "rq"
-    run = state(worker_app()).engine().run(source_name, full=full, worker=worker)
+    run = worker_hub().engine().run(source_name, full=full, worker=worker)
     return summary(source_name, run)
-
-
-def deliver_write_back(message_id: int) -> str:
-    """Deliver one outbox message to its source; return its new state."""
-    hub = state(worker_app())
-    return outbox.deliver(hub.hub, hub.db, open_storage(hub.settings), message_id)
 
 
 def summary(source_name: str, run: SyncRun | None) -> dict[str, Any]:

@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rq import Queue
 from sqlalchemy import select, update
 
-from hub.complaints import outbox
 from hub.config import Settings
 from hub.db import Database
 from hub.models import Source
 from hub.models.base import utcnow
 from hub.sync.engine import reap_stale_runs
+
+if TYPE_CHECKING:
+    from hub.state import Hub
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +42,11 @@ def register_sources(db: Database, settings: Settings) -> None:
                 row.enabled = False
 
 
-def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = None) -> list[str]:
-    """Reap abandoned runs, enqueue a sync of every enabled source that is due (returning their
-    names), and enqueue the write-backs that are due. A sync that cannot be queued stays due."""
-    now = now or utcnow()
+def tick(hub: Hub, queue: Queue | None = None, now: datetime | None = None) -> list[str]:
+    """Reap abandoned runs, enqueue a sync of every enabled source that is due on ``queue``
+    (the hub's by default), returning their names, and run the plugins' periodic tasks. A sync
+    that cannot be queued stays due."""
+    db, settings, queue, now = hub.db, hub.settings, queue or hub.queue, now or utcnow()
     reap_stale_runs(db, settings.run_stale_after, now)
     with db.session() as session:
         due = session.execute(
@@ -61,8 +65,19 @@ def tick(db: Database, queue: Queue, settings: Settings, now: datetime | None = 
             _claim(db, source.id, next_run, source.next_run_at)
             raise
         enqueued.append(source.name)
-    outbox.enqueue_due(db, queue, now)
+    run_periodic_tasks(hub, now)
     return enqueued
+
+
+def run_periodic_tasks(hub: Hub, now: datetime) -> None:
+    """Run every plugin's periodic task, each inside its own error boundary."""
+    for name, task in hub.periodic_tasks.items():
+        try:
+            task.run(hub, now)
+        except Exception as error:
+            log.exception("periodic task %s failed", name)
+            owner = hub.owners[("register_periodic_tasks", name)]
+            hub.plugins.record_error(owner, f"periodic task {name}: {error}", error)
 
 
 def enqueue_sync(queue: Queue, settings: Settings, source_name: str) -> None:
@@ -86,16 +101,14 @@ def _claim(db: Database, source_id: int, seen: datetime, next_run: datetime) -> 
         return result.rowcount == 1
 
 
-def run_scheduler(
-    db: Database, queue: Queue, settings: Settings, stop: threading.Event | None = None
-) -> None:
-    """Tick every ``settings.scheduler_tick`` seconds until ``stop`` is set."""
+def run_scheduler(hub: Hub, stop: threading.Event | None = None) -> None:
+    """Tick every ``scheduler_tick`` seconds until ``stop`` is set."""
     stop = stop or threading.Event()
-    register_sources(db, settings)
+    register_sources(hub.db, hub.settings)
     while not stop.is_set():
         try:
-            for name in tick(db, queue, settings):
+            for name in tick(hub):
                 log.info("enqueued a sync of %s", name)
         except Exception:
             log.exception("scheduler tick failed; trying again next tick")
-        stop.wait(settings.scheduler_tick)
+        stop.wait(hub.settings.scheduler_tick)

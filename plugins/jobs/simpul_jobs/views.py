@@ -3,8 +3,6 @@ labour agency sees."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import date, datetime
 from typing import Any
@@ -21,8 +19,10 @@ from hub.api import (
     Area,
     Record,
     Source,
+    Table,
     area_scope,
     current_user,
+    download,
     has_role,
     is_within,
     read_session,
@@ -121,11 +121,7 @@ def seekers_export() -> Response:
         records = session.scalars(newest_seekers(seeker_filters(area))).all()
         rows = [seeker_row(record, current_user.role, EXPORT) for record in records]
         names = area_names(session, [row["area_code"] for row in rows])
-    return Response(
-        seekers_csv(rows, names, zone),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=pencari-kerja.csv"},
-    )
+    return download(seekers_table(rows, names, zone), "csv", "pencari-kerja")
 
 
 @blueprint.get("/seekers/<int:record_id>")
@@ -327,35 +323,31 @@ def job_sources(session: Session) -> list[Source]:
     )
 
 
-def seekers_csv(rows: list[dict[str, Any]], names: dict[str, str], zone: ZoneInfo) -> str:
-    """The seeker ``rows`` as CSV, one seeker a line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+def seekers_table(rows: list[dict[str, Any]], names: dict[str, str], zone: ZoneInfo) -> Table:
+    """The seeker ``rows`` as a table to download, one seeker a line."""
+    header = [
+        _("AK/1 number"),
+        _("Status"),
+        _("Education"),
+        _("Skills"),
+        _("Preferred sector"),
+        _("Kelurahan code"),
+        _("Kelurahan"),
+        _("Registered"),
+        _("AK/1 valid until"),
+    ]
+    lines = [
         [
-            _("AK/1 number"),
-            _("Status"),
-            _("Education"),
-            _("Skills"),
-            _("Preferred sector"),
-            _("Kelurahan code"),
-            _("Kelurahan"),
-            _("Registered"),
-            _("AK/1 valid until"),
+            row["registration"],
+            row["status"],
+            row["education"],
+            "; ".join(row["skills"]),
+            row["sector"],
+            row["area_code"],
+            names.get(row["area_code"] or "", ""),
+            row["registered_at"].astimezone(zone).date(),
+            row["ak1_valid_until"],
         ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                row["registration"],
-                row["status"],
-                row["education"],
-                "; ".join(row["skills"]),
-                row["sector"] or "",
-                row["area_code"] or "",
-                names.get(row["area_code"] or "", ""),
-                row["registered_at"].astimezone(zone).date().isoformat(),
-                row["ak1_valid_until"].isoformat() if row["ak1_valid_until"] else "",
-            ]
-        )
-    return out.getvalue()
+        for row in rows
+    ]
+    return Table(header, lines, _("Job seekers"))

@@ -155,8 +155,28 @@ def test_exports_never_carry_personal_data(app: Flask, as_user) -> None:
 
         assert response.status_code == 200 and response.mimetype == "text/csv"
         export = response.get_data(as_text=True)
-        table = list(csv.reader(io.StringIO(export)))
+        table = list(csv.reader(io.StringIO(export.removeprefix("\ufeff"))))
         assert table[0][:3] == ["Nomor AK/1", "Status", "Pendidikan"]
         assert [row[0] for row in table[1:]] == numbers
         for personal in [*SITI.values(), "Budi Santoso", "3671-2611-0001", "3671-2611-0002"]:
             assert personal not in export
+
+
+def test_the_export_keeps_formulas_as_text(
+    sqlite_url: str, make_app, make_user, serve_simulator, sign_in
+) -> None:
+    formula = '=HYPERLINK("http://example.com","klik")'
+    today = date.today()
+    simulator = serve_simulator("jobs", size=0, today=today)
+    given = seeker("3671-2611-0003", CIPONDOH, "SMA/SMK", today.isoformat(), sector=formula)
+    call(simulator, "POST", "/_sim/give", {"seekers": [{**given, "skills": ["@SUM(1+1)"]}]})
+    app = make_app(sqlite_url, sources=(simulator.source("pencaker"),))
+    run_sync(app, "pencaker")
+    make_user(app, "admin", "admin", None)
+    client = app.test_client()
+    sign_in(client, "admin")
+
+    export = client.get("/jobs/seekers.csv").get_data(as_text=True)
+
+    _header, row = csv.reader(io.StringIO(export.removeprefix("\ufeff")))
+    assert row[3:5] == ["'@SUM(1+1)", "'" + formula]

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.api import InvalidRecord, RecordIn, canonical_status
+from hub.api import InvalidRecord, RecordIn
 
 KIND = "complaint"
+HUB_STATUS = {"wait": "open", "process": "in_progress", "complete": "resolved"}
+"""The hub's complaint status for each Qlue status (red, yellow, green)."""
 QLUE_STATUS = {
     "open": "wait",
     "coordination": "process",
@@ -56,9 +58,10 @@ def normalize(raw: Mapping[str, Any]) -> RecordIn:
 def hub_status(value: Any) -> str:
     """The hub's complaint status for a Qlue status."""
     try:
-        return canonical_status("qlue", value)
-    except ValueError as error:
-        raise InvalidRecord(str(error)) from None
+        return HUB_STATUS[value]
+    except (KeyError, TypeError):
+        known = ", ".join(HUB_STATUS)
+        raise InvalidRecord(f"unknown status {value!r} (expected {known})") from None
 
 
 def village_code(value: Any) -> str:

@@ -1,7 +1,7 @@
 """users.provisioned_by: accounts kept in step with a staffing source
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0003
 Create Date: 2026-11-23
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,280 @@
+"""What officials do to a complaint: answer it, hand it off, assign it, merge it, reopen it.
+
+Each action checks who may do it and what the workflow allows, changes the case, adds a history
+event and an audit entry, and (for answers) queues the write-back to the source app, all in the
+caller's transaction. A refused action raises :class:`~hub.problems.Problem` with a
+message for the person and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from features.complaints import outbox
+from features.complaints.access import may_handle
+from features.complaints.cases import KIND
+from features.complaints.models import ComplaintCase, ComplaintEvent
+from features.complaints.routing import Routing
+from features.complaints.statuses import (
+    CLOSED,
+    DISPOSITION,
+    FINISHED,
+    OPEN,
+    RESOLUTIONS,
+    RESOLVED,
+    may_move,
+)
+from hub.api import (
+    PHOTO,
+    Area,
+    Problem,
+    Record,
+    Storage,
+    User,
+    audit,
+    checked_type,
+    note_change,
+    process_photo,
+    utcnow,
+)
+
+NOTE_LIMIT = 2000
+PHOTO_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A photo as the form sent it: the browser's file name and the spooled content."""
+
+    name: str
+    stream: BinaryIO
+
+
+def answer(
+    session: Session,
+    user: User,
+    storage: Storage,
+    record_id: int,
+    *,
+    status: str,
+    note: str,
+    photos: Sequence[Upload] = (),
+    resolution: str | None = None,
+    max_bytes: int,
+    writes_back: bool,
+) -> ComplaintEvent:
+    """Answer a complaint with a note, photos and a new (or the same) status."""
+    case = handled_case(session, user, record_id)
+    note = _note(note)
+    _check_answer(case, status, photos, resolution)
+    digests = [_store_photo(storage, photo, max_bytes) for photo in photos]
+    previous = case.status
+    now = utcnow()
+    case.status, case.updated_at = status, now
+    case.first_response_at = case.first_response_at or now
+    if status in FINISHED:
+        case.resolved_at, case.resolution = now, resolution if status == CLOSED else None
+    event = _event(session, case, user, "answer", previous, note, photos=digests)
+    audit(
+        session,
+        user,
+        "complaint.answer",
+        "complaint",
+        record_id,
+        status=status,
+        photos=len(digests),
+    )
+    if writes_back:
+        record = session.get(Record, record_id)
+        outbox.queue_write_back(session, record, event.id, status, note, _author(user), digests)
+    return event
+
+
+def hand_off(
+    session: Session,
+    user: User,
+    routing: Routing,
+    record_id: int,
+    *,
+    area_code: str | None,
+    agency_code: str | None,
+    note: str,
+) -> ComplaintEvent:
+    """Hand a complaint off (disposisi) to another kelurahan and/or agency."""
+    case = handled_case(session, user, record_id)
+    if case.status in FINISHED:
+        raise Problem("finished", _l("A finished complaint cannot be handed off."), "status")
+    if not area_code and not agency_code:
+        raise Problem("target", _l("Choose a kelurahan or an agency to hand off to."), "target")
+    if area_code and session.get(Area, area_code) is None:
+        raise Problem("area", _l("Unknown area %(code)s.", code=area_code), "area_code")
+    if agency_code and routing.agency(agency_code) is None:
+        raise Problem("agency", _l("Unknown agency %(code)s.", code=agency_code), "agency_code")
+    previous = case.status
+    detail = {
+        "from_area": case.area_code,
+        "from_agency": case.agency_code,
+        "to_area": area_code or case.area_code,
+        "to_agency": agency_code or case.agency_code,
+    }
+    case.area_code, case.agency_code = detail["to_area"], detail["to_agency"]
+    case.assignee_id = None
+    if may_move(case.status, DISPOSITION):
+        case.status = DISPOSITION
+    case.updated_at = utcnow()
+    event = _event(session, case, user, "handoff", previous, _note(note), **detail)
+    audit(session, user, "complaint.handoff", "complaint", record_id, **detail)
+    return event
+
+
+def assign(session: Session, user: User, record_id: int, assignee_id: int) -> ComplaintEvent:
+    """Give a complaint to one officer or ward staff member who may handle it."""
+    case = handled_case(session, user, record_id)
+    assignee = session.get(User, assignee_id)
+    if assignee is None or not assignee.active or not may_handle(assignee, case):
+        raise Problem("assignee", _l("That person cannot handle this complaint."), "assignee")
+    case.assignee_id, case.updated_at = assignee.id, utcnow()
+    event = _event(session, case, user, "assign", case.status, "", assignee=assignee.username)
+    audit(session, user, "complaint.assign", "complaint", record_id, assignee=assignee.username)
+    return event
+
+
+def merge(
+    session: Session, user: User, record_id: int, into_id: int, *, writes_back: bool
+) -> ComplaintEvent:
+    """Close a complaint as a duplicate of another, open one of the same category."""
+    case = handled_case(session, user, record_id)
+    original = session.get(ComplaintCase, into_id)
+    if original is None or into_id == record_id or original.duplicate_of_id is not None:
+        raise Problem("original", _l("Choose another complaint to merge into."), "into")
+    if original.category != case.category:
+        raise Problem("original", _l("Only complaints of the same category merge."), "into")
+    if case.status in FINISHED:
+        raise Problem("finished", _l("This complaint is already finished."), "status")
+    note = str(_l("Duplicate of complaint #%(id)d.", id=into_id))
+    previous, now = case.status, utcnow()
+    case.status, case.resolution, case.duplicate_of_id = CLOSED, "duplicate", into_id
+    case.resolved_at, case.updated_at = now, now
+    case.first_response_at = case.first_response_at or now
+    event = _event(session, case, user, "merge", previous, note, into=into_id)
+    audit(session, user, "complaint.merge", "complaint", record_id, into=into_id)
+    if writes_back:
+        record = session.get(Record, record_id)
+        outbox.queue_write_back(session, record, event.id, CLOSED, note, _author(user), [])
+    return event
+
+
+def reopen(session: Session, user: User, record_id: int, note: str) -> ComplaintEvent:
+    """Reopen a finished complaint (a citizen's dispute received another way)."""
+    case = handled_case(session, user, record_id)
+    if case.status not in FINISHED:
+        raise Problem("not_finished", _l("Only a finished complaint can be reopened."), "status")
+    previous = case.status
+    case.status, case.resolution, case.resolved_at = OPEN, None, None
+    case.duplicate_of_id = None
+    case.reopened += 1
+    case.updated_at = utcnow()
+    event = _event(session, case, user, "reopen", previous, _note(note))
+    audit(session, user, "complaint.reopen", "complaint", record_id)
+    return event
+
+
+def handled_case(session: Session, user: User, record_id: int) -> ComplaintCase:
+    """The case of ``record_id``, locked for this change, if ``user`` may handle it."""
+    case = session.scalars(
+        select(ComplaintCase).where(ComplaintCase.record_id == record_id).with_for_update()
+    ).one_or_none()
+    if case is None:
+        raise Problem("not_found", _l("No such complaint."), None, 404)
+    if not may_handle(user, case):
+        raise Problem("forbidden", _l("This complaint is not yours to handle."), None, 403)
+    return case
+
+
+def _check_answer(
+    case: ComplaintCase, status: str, photos: Sequence[Upload], resolution: str | None
+) -> None:
+    if case.status in FINISHED:
+        raise Problem("finished", _l("This complaint is finished; reopen it first."), "status")
+    if status != case.status and not may_move(case.status, status):
+        raise Problem("status", _l("A complaint cannot go from this status to that one."), "status")
+    if status == RESOLVED and not photos:
+        raise Problem("photo", _l("A complaint marked done needs an “after” photo."), "photos")
+    if status == CLOSED and resolution not in RESOLUTIONS:
+        raise Problem(
+            "resolution", _l("Say why the complaint is closed without a fix."), "resolution"
+        )
+    if len(photos) > PHOTO_LIMIT:
+        raise Problem("photos", _l("At most %(count)d photos.", count=PHOTO_LIMIT), "photos")
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise Problem("note", _l("Write a note: what was done, or what happens next."), "note")
+    if len(note) > NOTE_LIMIT:
+        raise Problem(
+            "note",
+            _l("The note is too long (at most %(count)d characters).", count=NOTE_LIMIT),
+            "note",
+        )
+    return note
+
+
+def _store_photo(storage: Storage, upload: Upload, max_bytes: int) -> str:
+    upload.stream.seek(0, 2)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    if size > max_bytes:
+        raise Problem(
+            "too_large",
+            _l(
+                "“%(name)s” is larger than %(mb)d MB.",
+                name=upload.name,
+                mb=max_bytes // (1024 * 1024),
+            ),
+            "photos",
+            413,
+        )
+    if checked_type(upload.name, upload.stream).kind != PHOTO:
+        raise Problem(
+            "not_a_photo", _l("“%(name)s” is not a photo.", name=upload.name), "photos", 415
+        )
+    photo = process_photo(upload.stream, upload.name)
+    return storage.put(BytesIO(photo.image)).digest
+
+
+def _event(
+    session: Session,
+    case: ComplaintCase,
+    user: User,
+    action: str,
+    previous: str,
+    note: str,
+    **detail: object,
+) -> ComplaintEvent:
+    event = ComplaintEvent(
+        record_id=case.record_id,
+        user_id=user.id,
+        actor=user.username,
+        action=action,
+        from_status=previous,
+        to_status=case.status,
+        note=note,
+        detail=detail,
+    )
+    session.add(event)
+    session.flush()
+    note_change(session, [KIND], None)
+    return event
+
+
+def _author(user: User) -> str:
+    return user.full_name or user.username

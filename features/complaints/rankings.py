@@ -1,0 +1,321 @@
+"""Rankings: how well each kelurahan, kecamatan and agency answers the complaints it receives.
+
+The figures cover the complaints received in a period, grouped by kelurahan (the case's area),
+kecamatan (that kelurahan's parent) or agency: how many, how many answered (a first response)
+and so the response rate, the median hours to the first response and to completion ("resolved"
+only: "closed, not fixed" counts apart), and how many are overdue now. The red backlog counts
+the complaints still waiting (status open) at a moment, whenever they came in.
+
+Each figure is one SQL aggregate grouped in the database. Medians use PostgreSQL's
+``percentile_cont(0.5) WITHIN GROUP``; SQLite has no percentile function, so there the middle
+row (or the two middle rows) of each group is picked with ``row_number() OVER`` and averaged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from features.complaints.models import ComplaintCase
+from features.complaints.routing import Routing
+from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
+from hub.api import Area, Record, within
+
+KELURAHAN, KECAMATAN, AGENCY, CITY = "kelurahan", "kecamatan", "agency", "city"
+GROUPINGS = {
+    KELURAHAN: _l("Kelurahan"),
+    KECAMATAN: _l("Kecamatan"),
+    AGENCY: _l("Agency"),
+}
+"""The groupings a ranking can use, with their titles; ``CITY`` is one row for everything."""
+
+RESPONSE, COMPLETION = "response", "completion"
+MEDIANS = {RESPONSE: "median_response_hours", COMPLETION: "median_completion_hours"}
+NO_AREA, NO_AGENCY, EVERYTHING = _l("No area"), _l("No agency"), _l("All complaints")
+SECONDS_PER_HOUR = 3600
+
+
+@dataclass(frozen=True)
+class Period:
+    """Complaints received from ``start`` up to, not including, ``end`` (both timezone-aware)."""
+
+    start: datetime
+    end: datetime
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        return [ComplaintCase.received_at >= self.start, ComplaintCase.received_at < self.end]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Complaints within one area (a kecamatan's code covers its kelurahan) and of one agency;
+    None means any."""
+
+    area: str | None = None
+    agency: str | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        clauses = []
+        if self.area:
+            clauses.append(within(ComplaintCase.area_code, self.area))
+        if self.agency:
+            clauses.append(ComplaintCase.agency_code == self.agency)
+        return clauses
+
+
+EVERYWHERE = Scope()
+
+
+@dataclass
+class Figures:
+    """The figures of one group (one kelurahan, kecamatan or agency; ``key`` is its code)."""
+
+    key: str | None
+    name: str | LazyString = ""
+    received: int = 0
+    answered: int = 0
+    closed_not_fixed: int = 0
+    overdue: int = 0
+    backlog: int = 0
+    median_response_hours: float | None = None
+    median_completion_hours: float | None = None
+
+    @property
+    def response_rate(self) -> float | None:
+        """The share of the complaints received that had a first response (0 to 1)."""
+        return self.answered / self.received if self.received else None
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """The best and the worst groups by response rate (ties: the faster median response)."""
+
+    best: list[Figures] = field(default_factory=list)
+    worst: list[Figures] = field(default_factory=list)
+
+
+def overdue(at: datetime) -> ColumnElement[bool]:
+    """SQL: the complaint is overdue at ``at`` (see :func:`features.complaints.sla.overdue`): its
+    first response is late, or it is not finished after its completion target."""
+    return or_(
+        and_(ComplaintCase.first_response_at.is_(None), ComplaintCase.response_due_at < at),
+        and_(ComplaintCase.status.not_in(FINISHED), ComplaintCase.completion_due_at < at),
+    )
+
+
+def group_key(grouping: str) -> ColumnElement | None:
+    """The SQL expression a grouping groups by; None for ``CITY`` (one group)."""
+    if grouping == KELURAHAN:
+        return ComplaintCase.area_code
+    if grouping == KECAMATAN:
+        return case(
+            (Area.level == "village", Area.parent_code),
+            (Area.level == "district", Area.code),
+        )
+    if grouping == AGENCY:
+        return ComplaintCase.agency_code
+    if grouping == CITY:
+        return None
+    raise ValueError(f"unknown grouping {grouping!r} (expected {', '.join(GROUPINGS)}, {CITY})")
+
+
+def counts_query(grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE) -> Select:
+    """Per group: ``key, received, answered, closed_not_fixed, overdue`` (overdue at ``at``)."""
+    return _grouped(
+        grouping,
+        func.count().label("received"),
+        func.count(ComplaintCase.first_response_at).label("answered"),
+        func.count(case((ComplaintCase.status == CLOSED, 1))).label("closed_not_fixed"),
+        func.count(case((overdue(at), 1))).label("overdue"),
+    ).where(*period.clauses(), *scope.clauses())
+
+
+def backlog_query(grouping: str, at: datetime, scope: Scope = EVERYWHERE) -> Select:
+    """Per group: ``key, backlog``, the complaints received before ``at`` and still open."""
+    return _grouped(grouping, func.count().label("backlog")).where(
+        ComplaintCase.status == OPEN, ComplaintCase.received_at < at, *scope.clauses()
+    )
+
+
+def median_query(
+    grouping: str, measure: str, period: Period, dialect: str, scope: Scope = EVERYWHERE
+) -> Select:
+    """Per group: ``key, seconds``, the median seconds from receipt to the first response
+    (``RESPONSE``) or to the fix (``COMPLETION``), over the complaints that have one."""
+    seconds, condition = _duration(measure, dialect)
+    where = [condition, *period.clauses(), *scope.clauses()]
+    if dialect == "postgresql":
+        median = func.percentile_cont(0.5).within_group(seconds)
+        return _grouped(grouping, median.label("seconds")).where(*where)
+    return _median_by_rows(grouping, seconds, where)
+
+
+def rank(
+    session: Session,
+    grouping: str,
+    period: Period,
+    now: datetime,
+    routing: Routing,
+    scope: Scope = EVERYWHERE,
+) -> list[Figures]:
+    """Every figure of each group with complaints in ``period`` or a backlog at ``now``, best
+    first (see :func:`ranked`)."""
+    figures = period_figures(session, grouping, period, now, scope)
+    for key, backlog in session.execute(backlog_query(grouping, now, scope)):
+        figures.setdefault(key, Figures(key)).backlog = backlog
+    name_groups(session, grouping, figures.values(), routing)
+    return ranked(figures.values())
+
+
+def period_figures(
+    session: Session, grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE
+) -> dict[str | None, Figures]:
+    """The counts and medians of the complaints received in ``period``, by group key."""
+    figures: dict[str | None, Figures] = {}
+    for row in session.execute(counts_query(grouping, period, at, scope)):
+        figures[row.key] = Figures(
+            row.key,
+            received=row.received,
+            answered=row.answered,
+            closed_not_fixed=row.closed_not_fixed,
+            overdue=row.overdue,
+        )
+    dialect = session.get_bind().dialect.name
+    for measure, figure in MEDIANS.items():
+        query = median_query(grouping, measure, period, dialect, scope)
+        for key, seconds in session.execute(query):
+            if seconds is not None:
+                hours = float(seconds) / SECONDS_PER_HOUR
+                setattr(figures.setdefault(key, Figures(key)), figure, hours)
+    return figures
+
+
+def name_groups(
+    session: Session, grouping: str, groups: Iterable[Figures], routing: Routing
+) -> None:
+    """Give each group its area's or agency's name; the group of complaints without one gets
+    a translatable label."""
+    groups = list(groups)
+    if grouping == CITY:
+        for group in groups:
+            group.name = EVERYTHING
+        return
+    if grouping == AGENCY:
+        for group in groups:
+            agency = routing.agency(group.key)
+            group.name = agency.name if agency else group.key or NO_AGENCY
+        return
+    codes = [group.key for group in groups if group.key]
+    names = dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
+    for group in groups:
+        group.name = names.get(group.key, group.key) if group.key else NO_AREA
+
+
+def ranked(groups: Iterable[Figures]) -> list[Figures]:
+    """Groups by response rate, highest first; ties go to the faster median response, then
+    the name. Groups without complaints come last."""
+    return sorted(groups, key=_rank_order)
+
+
+def leaderboard(groups: Sequence[Figures], size: int = 5) -> Leaderboard:
+    """The ``size`` best and worst of ``groups`` that received complaints (and are an area or
+    an agency, not the complaints without one); with fewer than twice ``size`` of them, the
+    better half is the best and the rest the worst, so that no group is on both."""
+    candidates = ranked(group for group in groups if group.key and group.received)
+    half = min(size, (len(candidates) + 1) // 2)
+    return Leaderboard(best=candidates[:half], worst=candidates[half:][::-1][:size])
+
+
+def _rank_order(group: Figures) -> tuple[float, float, str]:
+    rate = group.response_rate
+    median = group.median_response_hours
+    return (
+        -rate if rate is not None else math.inf,
+        median if median is not None else math.inf,
+        str(group.name) if group.key else "",
+    )
+
+
+def _grouped(grouping: str, *figures: ColumnElement) -> Select:
+    """``SELECT key, figures`` over the cases of complaints not deleted, grouped by ``grouping``."""
+    key = group_key(grouping)
+    query = select((key if key is not None else literal(None)).label("key"), *figures)
+    query = _from_cases(query, grouping)
+    return query.group_by(key) if key is not None else query
+
+
+def _from_cases(query: Select, grouping: str) -> Select:
+    """``query`` over the complaint cases whose record the source has not deleted.
+
+    The deleted records are few: asking for them (an anti-join) rather than joining every live
+    record lets the database skip the wide records table when an index finds them.
+    """
+    query = query.select_from(ComplaintCase)
+    if grouping == KECAMATAN:
+        query = query.outerjoin(Area, Area.code == ComplaintCase.area_code)
+    deleted = select(Record.id).where(
+        Record.id == ComplaintCase.record_id, Record.deleted_at.is_not(None)
+    )
+    return query.where(~deleted.exists())
+
+
+def _duration(measure: str, dialect: str) -> tuple[ColumnElement, ColumnElement[bool]]:
+    """The seconds from receipt to the measured moment, and which complaints have one."""
+    if measure == RESPONSE:
+        end = ComplaintCase.first_response_at
+        condition = end.is_not(None)
+    elif measure == COMPLETION:
+        end = ComplaintCase.resolved_at
+        condition = and_(ComplaintCase.status == RESOLVED, end.is_not(None))
+    else:
+        raise ValueError(f"unknown measure {measure!r} (expected {RESPONSE}, {COMPLETION})")
+    if dialect == "postgresql":
+        return extract("epoch", end - ComplaintCase.received_at), condition
+    return _epoch(end) - _epoch(ComplaintCase.received_at), condition
+
+
+def _epoch(column: ColumnElement) -> ColumnElement:
+    """SQLite: whole seconds since 1970 of a stored timestamp (UTC)."""
+    return cast(func.strftime("%s", column), Integer)
+
+
+def _median_by_rows(grouping: str, seconds: ColumnElement, where: list) -> Select:
+    """The median without a percentile function: number each group's values in order and
+    average the middle one (odd count) or two (even count): ``n <= 2 * row <= n + 2``."""
+    key = group_key(grouping)
+    partition = {"partition_by": key} if key is not None else {}
+    values = _from_cases(
+        select(
+            (key if key is not None else literal(None)).label("key"),
+            seconds.label("seconds"),
+            func.row_number().over(order_by=seconds, **partition).label("position"),
+            func.count().over(**partition).label("size"),
+        ),
+        grouping,
+    ).where(*where)
+    numbered = values.subquery("numbered")
+    middle = (2 * numbered.c.position).between(numbered.c.size, numbered.c.size + 2)
+    return (
+        select(numbered.c.key, func.avg(numbered.c.seconds).label("seconds"))
+        .where(middle)
+        .group_by(numbered.c.key)
+    )

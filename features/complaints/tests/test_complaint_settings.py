@@ -1,0 +1,61 @@
+"""The ``[complaints]`` table: agencies and the routing of categories, read when the hub starts."""
+
+from __future__ import annotations
+
+import pytest
+
+from features.complaints.settings import routing_of
+from hub.config import load_settings
+from hub.sources import ConfigError
+from hub.state import current_hub
+
+ROUTING = """
+[complaints.agencies]
+dinas-bina-marga = "Dinas Bina Marga"
+dinas-lh = "Dinas Lingkungan Hidup"
+
+[complaints.categories."Jalan rusak"]
+agency = "dinas-bina-marga"
+response_hours = 12
+
+[complaints.categories.Sampah]
+agency = "dinas-lh"
+"""
+
+
+def configured(tmp_path, text: str, database_url: str):
+    path = tmp_path / "simpul.toml"
+    path.write_text(text)
+    return load_settings(path, environ={}).replace(database_url=database_url)
+
+
+def test_the_complaints_table_routes_categories_to_its_agencies(make_app, tmp_path, sqlite_url):
+    settings = configured(tmp_path, ROUTING, sqlite_url)
+
+    routing = routing_of(current_hub(make_app(sqlite_url, sections=settings.sections)))
+
+    assert [agency.code for agency in routing.agencies] == ["dinas-bina-marga", "dinas-lh"]
+    assert routing.rule("Jalan rusak").agency == "dinas-bina-marga"
+    assert routing.rule("Jalan rusak").response_hours == 12
+    assert routing.rule("Sampah").completion_hours == 72
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            ROUTING.replace('agency = "dinas-lh"', 'agency = "dinas-pu"'),
+            "[complaints] category 'Sampah' is routed to agency 'dinas-pu', which is not in",
+        ),
+        ("[complaints]\nagency = 'x'\n", "[complaints] unknown setting 'agency'"),
+    ],
+)
+def test_a_bad_complaints_table_stops_the_hub_with_a_message(
+    make_app, tmp_path, sqlite_url, text, message
+):
+    settings = configured(tmp_path, text, sqlite_url)
+
+    with pytest.raises(ConfigError) as refused:
+        make_app(sqlite_url, sections=settings.sections)
+
+    assert message in str(refused.value)

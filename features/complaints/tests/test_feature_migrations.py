@@ -1,0 +1,78 @@
+"""The features' migration branches, with the hub's: the schema of every model, from an empty
+database and from one migrated when all revisions formed a single chain."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from hub import migrate
+from hub.app import load_plugins
+from hub.config import Settings
+from hub.db import Database
+from hub.models import Base
+from hub.state import Hub
+from hub.testing import create_schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return request.getfixturevalue("empty_postgres_url")
+
+
+@pytest.fixture(scope="module")
+def folders():
+    settings = Settings(strict_plugins=True)
+    return Hub(settings, load_plugins(settings)).migration_folders
+
+
+def differences(db: Database) -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def versions(db: Database) -> list[str]:
+    with db.engine.connect() as connection:
+        return sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def test_every_branch_builds_exactly_the_models(empty_database, folders):
+    db = Database(empty_database)
+    try:
+        migrate.upgrade(db.engine, folders)
+        migrate.upgrade(db.engine, folders)
+        assert differences(db) == []
+        assert versions(db) == ["0004", "0008", "0009"]
+    finally:
+        db.dispose()
+
+
+def test_a_database_of_the_single_chain_is_taken_on_where_it_was(empty_database, folders):
+    db = Database(empty_database)
+    try:
+        create_schema(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+            connection.execute(text("INSERT INTO alembic_version VALUES ('0008')"))
+
+        migrate.upgrade(db.engine, folders)
+
+        assert versions(db) == ["0004", "0008", "0009"]
+        assert differences(db) == []
+    finally:
+        db.dispose()
+
+
+def test_a_hub_that_adds_a_feature_later_creates_only_its_tables(empty_database, folders):
+    db = Database(empty_database)
+    try:
+        migrate.upgrade(db.engine)
+        migrate.upgrade(db.engine, folders)
+        assert differences(db) == []
+    finally:
+        db.dispose()

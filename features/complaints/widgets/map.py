@@ -1,0 +1,199 @@
+"""The complaints map: the last seven days' complaints, red, yellow and green by status, drawn
+without any map service (the command centre may be offline).
+
+One query clusters them on a grid (about a kilometre at city zoom, smaller inside a kecamatan)
+per kecamatan (per kelurahan inside a kecamatan) and status. Each cell becomes one point with its
+count, placed at the centroid of its complaints and coloured by the status most of them have
+(ties go to the most urgent); each kecamatan (kelurahan) is labelled at the centroid of its
+complaints. A screen for everything shows the city with the most complaints. Points outside the
+city's box are dropped as bad coordinates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.orm import Session
+
+from features.complaints.kind import COMPLAINT
+from features.complaints.models import ComplaintCase
+from features.complaints.rankings import Scope
+from hub.api import MAP, Area, Record, Widget, level_of
+
+WINDOW_DAYS = 7
+CELL_DEGREES = {"province": 0.02, "regency": 0.01, "district": 0.003, "village": 0.001}
+"""The grid's cell, in degrees of latitude and longitude, by the level of the screen's area."""
+URGENCY = ("red", "yellow", "green", "grey")
+LEGEND = {
+    "red": _l("Waiting"),
+    "yellow": _l("In process"),
+    "green": _l("Done"),
+    "grey": _l("Closed, not fixed"),
+}
+PADDING = 0.05
+
+
+@dataclass(frozen=True)
+class Box:
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def holds(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+    def as_dict(self) -> dict[str, float]:
+        return {"south": self.south, "west": self.west, "north": self.north, "east": self.east}
+
+
+CITY_BOXES = {
+    "31.75": Box(south=-6.37, west=106.85, north=-6.21, east=106.97),
+    "36.71": Box(south=-6.25, west=106.57, north=-6.13, east=106.72),
+    "71.71": Box(south=1.42, west=124.80, north=1.56, east=124.92),
+}
+"""The extents of the bundled cities (Jakarta Timur, Kota Tangerang, Kota Manado)."""
+
+
+@dataclass
+class Cell:
+    """Complaints in one place (a grid cell, or an area to label): their count by colour and
+    the sum of their coordinates."""
+
+    colours: Counter = field(default_factory=Counter)
+    latitude: float = 0.0
+    longitude: float = 0.0
+
+    def add(self, colour: str, count: int, latitude: float, longitude: float) -> None:
+        self.colours[colour] += count
+        self.latitude += latitude * count
+        self.longitude += longitude * count
+
+    @property
+    def count(self) -> int:
+        return sum(self.colours.values())
+
+    def centre(self) -> dict[str, float]:
+        return {
+            "lat": round(self.latitude / self.count, 6),
+            "lon": round(self.longitude / self.count, 6),
+        }
+
+    def point(self) -> dict[str, Any]:
+        most = max(self.colours.values())
+        colour = next(c for c in URGENCY if self.colours[c] == most)
+        return {**self.centre(), "count": self.count, "colour": colour}
+
+
+def complaint_map_widget() -> Widget:
+    return Widget(
+        "complaints.map",
+        _l("Complaints map, last 7 days"),
+        MAP,
+        complaint_map,
+        record_kinds=(COMPLAINT.name,),
+        refresh_seconds=300,
+    )
+
+
+def complaint_map(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
+    level = level_of(area) if area else "regency"
+    cell = CELL_DEGREES.get(level, CELL_DEGREES["regency"])
+    rows = session.execute(_clusters(area, now, cell, label_length(level))).all()
+    city = area[:5] if area and level != "province" else _busiest_city(rows)
+    box = CITY_BOXES.get(city) if city else None
+    cells: dict[tuple[int, int], Cell] = {}
+    places: dict[str, Cell] = {}
+    for row in rows:
+        if row.place[:5] != city or (box is not None and not box.holds(row.lat, row.lon)):
+            continue
+        colour = _colour(row.status)
+        cells.setdefault((row.y, row.x), Cell()).add(colour, row.count, row.lat, row.lon)
+        places.setdefault(row.place, Cell()).add(colour, row.count, row.lat, row.lon)
+    points = [each.point() for each in cells.values()]
+    totals = sum((place.colours for place in places.values()), Counter())
+    data: dict[str, Any] = {
+        "points": points,
+        "labels": _labels(session, places),
+        "legend": [
+            {"colour": colour, "label": str(LEGEND[colour]), "value": totals[colour]}
+            for colour in URGENCY
+            if totals[colour]
+        ],
+        "caption": gettext("%(count)d complaints", count=sum(totals.values())),
+    }
+    bounds = box or _around(points)
+    if bounds is not None:
+        data["bounds"] = bounds.as_dict()
+    return data
+
+
+def label_length(level: str) -> int:
+    """How much of an area code names the places labelled: the kecamatan at city zoom, the
+    kelurahan inside a kecamatan."""
+    return 8 if level in ("province", "regency") else 13
+
+
+def _clusters(area: str | None, now: datetime, cell: float, length: int) -> Any:
+    place = func.substr(ComplaintCase.area_code, 1, length).label("place")
+    y = cast(Record.latitude / cell, Integer).label("y")
+    x = cast(Record.longitude / cell, Integer).label("x")
+    return (
+        select(
+            place,
+            y,
+            x,
+            ComplaintCase.status,
+            func.count().label("count"),
+            func.avg(Record.latitude).label("lat"),
+            func.avg(Record.longitude).label("lon"),
+        )
+        .select_from(ComplaintCase)
+        .join(Record, Record.id == ComplaintCase.record_id)
+        .where(
+            ComplaintCase.received_at >= now - timedelta(days=WINDOW_DAYS),
+            ComplaintCase.received_at < now,
+            ComplaintCase.area_code.is_not(None),
+            Record.deleted_at.is_(None),
+            Record.latitude.is_not(None),
+            Record.longitude.is_not(None),
+            *Scope(area=area).clauses(),
+        )
+        .group_by(place, y, x, ComplaintCase.status)
+    )
+
+
+def _labels(session: Session, places: dict[str, Cell]) -> list[dict[str, Any]]:
+    names = dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(places))).all())
+    return [
+        {**place.centre(), "text": names[code][:100]}
+        for code, place in sorted(places.items())
+        if code in names
+    ]
+
+
+def _busiest_city(rows: list[Any]) -> str | None:
+    counts: Counter = Counter()
+    for row in rows:
+        counts[row.place[:5]] += row.count
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _colour(status: str) -> str:
+    known = COMPLAINT.status(status)
+    return known.colour if known else "grey"
+
+
+def _around(points: list[dict[str, Any]]) -> Box | None:
+    if not points:
+        return None
+    south, north = min(p["lat"] for p in points), max(p["lat"] for p in points)
+    west, east = min(p["lon"] for p in points), max(p["lon"] for p in points)
+    pad_y, pad_x = max((north - south) * PADDING, 0.002), max((east - west) * PADDING, 0.002)
+    return Box(south - pad_y, west - pad_x, north + pad_y, east + pad_x)

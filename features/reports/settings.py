@@ -1,0 +1,41 @@
+"""The ``[reports]`` table of the configuration.
+
+[reports]
+activity_types = ["Kerja bakti", "Posyandu", "Lainnya"]
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub.api import Hub, SettingsSection
+
+SECTION = "reports"
+
+
+class ReportSettings(BaseModel):
+    """What ward staff may report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    activity_types: tuple[str, ...] = Field(
+        default=(
+            "Kerja bakti",
+            "Posyandu",
+            "Musrenbang",
+            "Patroli",
+            "Penanganan banjir",
+            "Penyuluhan",
+            "Rapat koordinasi",
+            "Pelayanan warga",
+            "Lainnya",
+        ),
+        min_length=1,
+    )
+
+
+SETTINGS = SettingsSection(SECTION, ReportSettings.model_validate)
+
+
+def report_settings(hub: Hub) -> ReportSettings:
+    return hub.section(SECTION)
