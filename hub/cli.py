@@ -15,8 +15,11 @@ from rq import SimpleWorker
 from hub import migrate
 from hub.app import create_app, log_to_stderr
 from hub.areas import BUNDLED_AREAS, import_areas
+from hub.auth.users import create_user
 from hub.config import load_settings
+from hub.demo import run_demo
 from hub.models import ROLES
+from hub.scaffold import new_plugin
 from hub.sources import ConfigError
 from hub.state import current_hub
 from hub.sync import jobs
@@ -109,8 +112,6 @@ def users_create(
     username: str, role: str, area_code: str | None, full_name: str, password: str
 ) -> None:
     """Create a user with a role and an optional area scope."""
-    from hub.auth.users import create_user
-
     try:
         with current_hub().db.session() as session:
             create_user(
@@ -188,8 +189,6 @@ def scheduler_command() -> None:
 @click.option("--title", help="The app's name as people say it (default: from NAME).")
 def new_plugin_command(name: str, folder: Path | None, title: str | None) -> None:
     """Create a working plugin package NAME in FOLDER (default: simpul-NAME)."""
-    from hub.scaffold import new_plugin
-
     target = folder or Path(f"simpul-{name}")
     try:
         written = new_plugin(name, target, title)
@@ -210,8 +209,6 @@ def new_plugin_command(name: str, folder: Path | None, title: str | None) -> Non
 @click.option("--port", default=8000, type=int, help="0 picks a free port.")
 def demo_command(folder: str, host: str, port: int) -> None:
     """Run the whole hub with simulated city apps: portal, worker, scheduler."""
-    from hub.demo import run_demo
-
     run_demo(Path(folder), host, port)
 
 
