@@ -123,3 +123,18 @@ def test_english_is_chosen_with_lang_and_remembered(app: Flask) -> None:
     assert "Password" in english and "Bahasa Indonesia</a>" in english
     assert "<h1>Sign in</h1>" in still_english and "<h1>Sign in</h1>" in ignored
     assert "<h1>Masuk</h1>" in back
+
+
+@pytest.mark.parametrize(
+    ("zone", "named"),
+    [
+        ("Asia/Jakarta", "Waktu Indonesia Barat (WIB)"),
+        ("Asia/Makassar", "Waktu Indonesia Tengah (WITA)"),
+        ("Asia/Jayapura", "Waktu Indonesia Timur (WIT)"),
+    ],
+)
+def test_every_page_names_the_configured_time_zone(make_app, sqlite_url, zone, named) -> None:
+    client = make_app(sqlite_url, timezone=zone).test_client()
+
+    assert f"Waktu ditampilkan dalam {named}." in client.get("/login").text
+    assert "(WI" in client.get("/login?lang=en").text.split("Times are shown in ")[1]

@@ -7,9 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_time, gettext
+from flask_babel import format_date, format_datetime, format_time, get_timezone, gettext
 
 PAYLOAD_EXCERPT = 2000
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+"""Indonesia's three time zones as people write them."""
 
 
 def init_formatting(app: Flask) -> None:
@@ -28,8 +35,10 @@ def when(value: datetime | None, empty: str = "—") -> str:
 
 
 def timezone_name() -> str:
-    """The portal's time zone, spelled out (“Waktu Indonesia Barat”)."""
-    return format_datetime(format="zzzz")
+    """The page's time zone, spelled out with its abbreviation (“Waktu Indonesia Tengah (WITA)”)."""
+    name = format_datetime(format="zzzz")
+    short = ZONE_ABBREVIATIONS.get(str(get_timezone()))
+    return f"{name} ({short})" if short else name
 
 
 def pretty_json(value: Any) -> str:

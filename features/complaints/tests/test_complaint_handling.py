@@ -296,6 +296,10 @@ def test_a_hand_off_moves_the_complaint_and_its_access(app, sim, make_user, sign
     )
 
     assert response.status_code == 302
+    assert response.headers["Location"] == "/complaints"
+    landing = first.get("/complaints").text
+    assert "Pengaduan sudah didisposisikan." in landing
+    assert "sudah keluar dari daftar Anda" in landing
     moved = one(app, select(ComplaintCase).filter_by(record_id=record.id))
     assert (moved.area_code, moved.agency_code, moved.status) == (target, "satpolpp", "disposition")
     assert first.get(f"/complaints/{record.id}").status_code == 404
@@ -305,6 +309,8 @@ def test_a_hand_off_moves_the_complaint_and_its_access(app, sim, make_user, sign
 
     refused = post(second, f"/complaints/{record.id}/handoff", {"area_code": "99.99", "note": "x"})
     assert refused.status_code == 400 and "99.99" in refused.text
+    kept = post(second, f"/complaints/{record.id}/handoff", {"agency_code": "dppe", "note": "PJU."})
+    assert kept.headers["Location"] == f"/complaints/{record.id}"
 
 
 def test_assigning_to_someone_who_cannot_handle_it_is_refused(app, sim, make_user, sign_in):

@@ -399,4 +399,4 @@ def test_complaint_statuses_and_times_are_in_indonesian(make_app, sqlite_url) ->
 
     for label in ["Pengaduan", "Menunggu", "Diproses", "Selesai", "Kecamatan", "Kelurahan"]:
         assert label in page
-    assert "Waktu ditampilkan dalam Waktu Indonesia Barat." in page
+    assert "Waktu ditampilkan dalam Waktu Indonesia Barat (WIB)." in page

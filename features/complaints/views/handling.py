@@ -181,7 +181,14 @@ def hand_off(record_id: int) -> Response:
             note=request.form.get("note", ""),
         )
 
-    return _acted(record_id, act, gettext("The complaint is handed off."))
+    response = _acted(record_id, act, gettext("The complaint is handed off."))
+    if isinstance(response, Response) and not _still_visible(record_id):
+        flash(
+            gettext("It has left your list: it is now with the kelurahan or agency you chose."),
+            "info",
+        )
+        return redirect(url_for("complaints.index"))
+    return response
 
 
 @blueprint.post("/<int:record_id>/assign")
@@ -263,6 +270,13 @@ def _acted(record_id: int, act: Callable[[Session], None], done: str) -> Respons
         return render_detail(record_id, problem=problem, form=request.form, status=400)
     flash(done, "info")
     return redirect(url_for("complaints.detail", record_id=record_id))
+
+
+def _still_visible(record_id: int) -> bool:
+    """Whether the signed-in user may still see the complaint (after a hand-off, maybe not)."""
+    with current_hub().db.read_session() as session:
+        case = session.get(ComplaintCase, record_id)
+        return case is not None and may_handle(current_user, case)
 
 
 def _writes_back(session: Session, record_id: int) -> bool:
