@@ -43,6 +43,7 @@ def first_page(items: list[MenuItem]) -> str:
 
 HUB_MENU = (
     MenuItem(_l("Live room"), "live.index", roles=("admin", "operator"), order=80),
+    MenuItem(_l("Users"), "users.index", roles=("admin",), order=85),
     MenuItem(_l("Data sources"), "sources.index", order=90),
 )
 """The hub's own pages in the menu, beside the plugins'."""

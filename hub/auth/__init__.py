@@ -1,4 +1,5 @@
-"""Sign-in for the portal: Flask-Login, the login page, roles and area scopes."""
+"""Sign-in for the portal: Flask-Login, the login page, roles and area scopes, and the
+administrators' user pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
+from hub.auth import admin
 from hub.auth.access import OPERATORS, area_scope, has_role, roles_required, within
 from hub.auth.users import create_user
 from hub.auth.views import blueprint
@@ -32,6 +34,7 @@ def init_auth(app: Flask) -> None:
     manager.localize_callback = str
     manager.user_loader(load_user)
     app.register_blueprint(blueprint)
+    app.register_blueprint(admin.blueprint)
 
 
 def load_user(user_id: str) -> User | None:

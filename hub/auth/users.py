@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,10 @@ from hub.models import ROLES, Area, User
 
 MIN_PASSWORD_LENGTH = 8
 AREA_ROLES = ("ward_staff",)
+AGENCY_ROLES = ("officer",)
+AGENCY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+"""An agency's code (``dlh``, ``sudin-sda-jt``): the hub checks its form only, since which
+agencies exist is configured by the features that route work to them."""
 
 
 def create_user(
@@ -18,11 +24,13 @@ def create_user(
     password: str,
     role: str,
     area_code: str | None = None,
+    agency_code: str | None = None,
     full_name: str = "",
 ) -> User:
     """Add a user to ``session``; raise ``ValueError`` naming the first rule it breaks."""
     username = username.strip()
     area_code = area_code or None
+    agency_code = agency_code or None
     if not username:
         raise ValueError("username must not be empty")
     if role not in ROLES:
@@ -31,11 +39,23 @@ def create_user(
         raise ValueError(f"a {role} user needs an area code (their kelurahan or kecamatan)")
     if area_code is not None and session.get(Area, area_code) is None:
         raise ValueError(f"area code {area_code!r} is not in the areas table")
+    if agency_code is not None and role not in AGENCY_ROLES:
+        raise ValueError(f"only an officer works for an agency, not a {role} user")
+    if agency_code is not None and not AGENCY_CODE.fullmatch(agency_code):
+        raise ValueError(
+            f"agency code {agency_code!r} must be 2 to 32 lowercase letters, digits or dashes"
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters long")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValueError(f"username {username!r} is already taken")
-    user = User(username=username, full_name=full_name, role=role, area_code=area_code)
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        area_code=area_code,
+        agency_code=agency_code,
+    )
     user.set_password(password)
     session.add(user)
     session.flush()

@@ -7,13 +7,14 @@ from hub.models.live import Playlist, Screen, ScreenToken, SourceKind
 from hub.models.record import Record, RecordError
 from hub.models.run import SyncRun
 from hub.models.source import Source
-from hub.models.user import ROLES, User
+from hub.models.user import ROLES, PasswordReset, User
 
 __all__ = [
     "ROLES",
     "Area",
     "AuditEntry",
     "Base",
+    "PasswordReset",
     "Playlist",
     "Record",
     "RecordError",

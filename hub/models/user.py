@@ -1,4 +1,5 @@
-"""Portal users: a role and, for ward staff and officers, an area scope."""
+"""Portal users: a role and, for ward staff and officers, an area scope; and the one-time links
+that let a user set their password."""
 
 from __future__ import annotations
 
@@ -51,3 +52,21 @@ class User(UserMixin, Base):
         if self.password_hash == NO_PASSWORD:
             return False
         return check_password_hash(self.password_hash, password)
+
+
+class PasswordReset(Base):
+    """A one-time link with which a user sets their own password.
+
+    The link's token is shown once, to the administrator who made it; only its SHA-256 is kept.
+    It works until ``expires_at``, and only once: ``used_at`` is set when it is used.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
