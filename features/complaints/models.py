@@ -1,4 +1,5 @@
-"""Complaint handling: the hub's own state of each complaint, its history, and the outbox."""
+"""Complaint handling: the hub's own state of each complaint, its history, the outbox, and the
+hub's copy of each citizen's photo."""
 
 from __future__ import annotations
 
@@ -88,3 +89,31 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ComplaintPhoto(Base):
+    """The hub's copy of the photo a complaint came with, fetched from ``url`` by the workers.
+
+    ``state`` is ``pending`` (wanted, fetched when ``next_attempt_at`` comes), ``fetching``
+    (handed to a worker, for a lease until ``next_attempt_at``), ``stored`` (``digest`` names the
+    re-encoded JPEG in the file store) or ``missing`` (``reason`` and ``detail`` say why; fetched
+    again at ``next_attempt_at`` when the failure may pass, never when it is None). ``attempts``
+    counts the fetches of this ``url``; a job carries the URL and the attempt it was claimed
+    for, so a job whose lease ran out or whose URL changed meanwhile changes nothing.
+    """
+
+    __tablename__ = "complaint_photos"
+    __table_args__ = (Index("ix_complaint_photos_next_attempt", "next_attempt_at"),)
+
+    record_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    digest: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,9 @@
 
 Every complaint gets a case (status, routing to an agency, deadlines), officials answer and hand
 it off from the portal, answers go back to the source app through an outbox, and rankings and a
-weekly report show who answers. A plugin like any other, loaded by its entry point.
+weekly report show who answers. The citizens' photos are copied into the hub's file store, so a
+complaint's page never depends on its source app. A plugin like any other, loaded by its entry
+point.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from features.complaints import cases, jobs
+from features.complaints import cases, jobs, photos
 from features.complaints.kind import COMPLAINT
 from features.complaints.settings import SETTINGS, routing_of
 from features.complaints.views import handling, listing, rankings
@@ -89,7 +91,10 @@ def register_screens() -> list[WallScreen]:
 
 @hookimpl
 def register_periodic_tasks() -> list[PeriodicTask]:
-    return [PeriodicTask("complaints.write_back", jobs.send_due_write_backs)]
+    return [
+        PeriodicTask("complaints.photos", jobs.copy_due_photos),
+        PeriodicTask("complaints.write_back", jobs.send_due_write_backs),
+    ]
 
 
 @hookimpl
@@ -100,3 +105,4 @@ def register_migrations() -> list[Path]:
 @hookimpl
 def records_changed(hub: Hub, session: Session, changes: list[RecordChange]) -> None:
     cases.follow_changes(session, routing_of(hub), changes)
+    photos.follow_changes(session, changes)

@@ -1,8 +1,10 @@
-"""Handling a complaint from its page: answer, hand off, assign, merge, reopen, resend."""
+"""Handling a complaint from its page: answer, hand off, assign, merge, reopen, resend; the
+complaint's photos, the citizen's (the hub's copy) and the answers'."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -22,11 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from features.complaints import actions, outbox, sla
+from features.complaints import actions, outbox, photos, sla
 from features.complaints.access import may_handle
 from features.complaints.cases import KIND
 from features.complaints.duplicates import suggestions
-from features.complaints.models import ComplaintCase, ComplaintEvent, OutboxMessage
+from features.complaints.models import (
+    ComplaintCase,
+    ComplaintEvent,
+    ComplaintPhoto,
+    OutboxMessage,
+)
 from features.complaints.queries import complaint_rows, complaints, visible_complaints
 from features.complaints.settings import routing_of
 from features.complaints.statuses import FINISHED, NEXT, RESOLUTIONS
@@ -69,6 +76,26 @@ OUTBOX_LABELS = {
     outbox.SENT: _l("Sent"),
     outbox.FAILED: _l("Failed"),
 }
+PHOTO_COPYING = _l("The photo is being copied from the source app.")
+PHOTO_MISSING = {
+    photos.UNREACHABLE: _l("The photo is not available: the source app could not be reached."),
+    photos.SERVER_ERROR: _l("The photo is not available: the source app failed to send it."),
+    photos.REFUSED: _l("The photo is not available: the source app refused to send it."),
+    photos.TOO_LARGE: _l("The photo is not available: the file is too large."),
+    photos.NOT_AN_IMAGE: _l(
+        "The photo is not available: the source app sent something that is not a photo."
+    ),
+}
+PHOTO_RETRY = _l("It will be tried again later.")
+
+
+@dataclass(frozen=True)
+class CitizenPhoto:
+    """What the complaint page shows of the citizen's photo: the hub's copy (``src``), or a
+    note saying why there is none yet; neither when the source gave no photo."""
+
+    src: str | None = None
+    note: str | None = None
 
 
 @blueprint.app_context_processor
@@ -137,7 +164,25 @@ def handling_context(
         "assignable": _assignable(session, case) if handles else [],
         "duplicates": suggestions(session, record, case) if handles else [],
         "operator": has_role(*OPERATORS),
+        "citizen_photo": citizen_photo(session.get(ComplaintPhoto, record.id)),
     }
+
+
+def citizen_photo(photo: ComplaintPhoto | None) -> CitizenPhoto:
+    if photo is None:
+        return CitizenPhoto()
+    if photo.state == photos.STORED and photo.digest:
+        return CitizenPhoto(
+            src=url_for("handling.photo", record_id=photo.record_id, digest=photo.digest)
+        )
+    if photo.state != photos.MISSING:
+        return CitizenPhoto(note=str(PHOTO_COPYING))
+    note = str(PHOTO_MISSING.get(photo.reason or "", PHOTO_MISSING[photos.UNREACHABLE]))
+    if photo.detail:
+        note += f" ({photo.detail})"
+    if photo.next_attempt_at is not None:
+        note += " " + str(PHOTO_RETRY)
+    return CitizenPhoto(note=note)
 
 
 @blueprint.post("/<int:record_id>/answer")
@@ -243,18 +288,30 @@ def resend(record_id: int, message_id: int) -> Response:
 @blueprint.get("/<int:record_id>/photos/<digest>")
 @login_required
 def photo(record_id: int, digest: str) -> Response:
-    """A photo of an answer, to those who may see the complaint."""
+    """A photo of the complaint (the hub's copy of the citizen's, or one of an answer), to those
+    who may see the complaint; never fetched from the source app."""
     with current_hub().db.read_session() as session:
         visible = session.scalar(
             complaints(Record.id).where(Record.id == record_id, *visible_complaints(current_user))
         )
+        citizens = session.scalar(
+            select(ComplaintPhoto.digest).where(
+                ComplaintPhoto.record_id == record_id, ComplaintPhoto.state == photos.STORED
+            )
+        )
         events = session.scalars(
             select(ComplaintEvent.detail).where(ComplaintEvent.record_id == record_id)
         ).all()
-    if visible is None or not any(digest in detail.get("photos", []) for detail in events):
+    answers = any(digest in detail.get("photos", []) for detail in events)
+    if visible is None or not (digest == citizens or answers):
         abort(404)
-    response = send_file(open_storage(current_hub().settings).open(digest), mimetype="image/jpeg")
+    try:
+        stored = open_storage(current_hub().settings).open(digest)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(stored, mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -1,15 +1,31 @@
-"""The simulator's own faults on top of the kit's: duplicates, stale copies, invalid reports."""
+"""The simulator's own faults on top of the kit's: duplicates, stale copies, invalid reports in
+the listing, and broken answers to the next photo requests (an error, an HTML page, a huge file)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+
+from flask import Response
 
 from hub.api import FaultInjector
 from simpul_qlue.reports import STATUSES, format_time, parse_time
 
-QLUE_FAULTS: dict[str, int | bool] = {"duplicates": False, "out_of_order": False}
+QLUE_FAULTS: dict[str, int | bool] = {
+    "duplicates": False,
+    "out_of_order": False,
+    "photo_fail_next": 0,
+    "photo_html_next": 0,
+    "photo_huge_next": 0,
+}
+HUGE_PHOTO_BYTES = 12 * 1024 * 1024
+CHUNK = 64 * 1024
+LOGIN_PAGE = (
+    "<!DOCTYPE html><html><head><title>Masuk</title></head>"
+    "<body><h1>Sesi Anda telah berakhir</h1><p>Silakan masuk kembali.</p></body></html>"
+)
 UNKNOWN_KELURAHAN = "99.99.99.9999"
 ONE_SECOND = timedelta(seconds=1)
 
@@ -51,3 +67,21 @@ def invalid_reports(model: dict[str, Any], number: int) -> list[dict[str, Any]]:
         "location": {**model["location"], "kelurahan_code": UNKNOWN_KELURAHAN},
     }
     return [without_id, elsewhere]
+
+
+def photo_fault(faults: FaultInjector) -> Response | None:
+    """The broken answer the next photo request gets, or None to serve the photo: a 503, an
+    HTML page (as a CDN's login wall answers), or a JPEG of 12 MB sent without its length."""
+    if faults.take("photo_fail_next"):
+        return Response("simulated failure", 503, mimetype="text/plain")
+    if faults.take("photo_html_next"):
+        return Response(LOGIN_PAGE, mimetype="text/html")
+    if faults.take("photo_huge_next"):
+        return Response(_huge_photo(), mimetype="image/jpeg")
+    return None
+
+
+def _huge_photo() -> Iterator[bytes]:
+    yield b"\xff\xd8\xff\xe0"
+    for _ in range(HUGE_PHOTO_BYTES // CHUNK):
+        yield bytes(CHUNK)

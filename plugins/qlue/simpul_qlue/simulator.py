@@ -1,7 +1,8 @@
 """A Flask app imitating Qlue's complaints API, with controls for tests and the demo.
 
-``GET /api/v1/reports`` lists reports by (updated_at, id); ``/_sim/*`` changes the data and injects
-faults. Every endpoint but ``/photos`` needs the ``X-API-Key`` header.
+``GET /api/v1/reports`` lists reports by (updated_at, id); ``/photos/<id>.jpg`` is each report's
+photo (a street scene drawn from the seed); ``/_sim/*`` changes the data and injects faults. Every
+endpoint but ``/photos`` needs the ``X-API-Key`` header.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from hub.api import (
     json_response,
     require_api_key,
 )
-from simpul_qlue.faults import QLUE_FAULTS, distort
+from simpul_qlue.faults import QLUE_FAULTS, distort, photo_fault
+from simpul_qlue.photos import report_photo
 from simpul_qlue.reports import STATUSES, ReportFactory, format_time, parse_time
 from simpul_qlue.store import ReportStore, make_token, read_token
 
@@ -29,15 +31,6 @@ DEMO_API_KEY = "qlue-demo-key"
 TICK_FIELDS = ("new", "updates", "deletes", "disputes")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-PHOTO = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000"
-    + ("ffdb004300" + "01" * 64)
-    + "ffc0000b080008000801011100"
-    + ("ffc4001400" + "01" + "00" * 15 + "08")
-    + ("ffc4001410" + "01" + "00" * 15 + "00")
-    + "ffda0008010100003f00783fffd9"
-)
-"""An 8x8 grey baseline JPEG, the photo of every report."""
 
 
 def create_app(
@@ -93,7 +86,13 @@ def create_app(
 
     @app.get("/photos/<report_id>.jpg")
     def photo(report_id: str) -> Response:
-        return Response(PHOTO, mimetype="image/jpeg")
+        broken = photo_fault(faults)
+        if broken is not None:
+            return broken
+        report = store.get(report_id)
+        if report is None:
+            return Response("not found", 404, mimetype="text/plain")
+        return Response(report_photo(seed, report_id, report["category"]), mimetype="image/jpeg")
 
     @app.post("/_sim/tick")
     def tick() -> Response:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from io import BytesIO
 
 import httpx
 import pytest
+from PIL import Image
 from simpul_qlue.data import CATEGORIES, CITY_BOXES
 from simpul_qlue.simulator import DEMO_API_KEY, MAX_LIMIT, create_app
 
@@ -161,6 +163,56 @@ def test_photos_are_jpegs_served_without_a_key(server) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/jpeg"
     assert response.content.startswith(b"\xff\xd8") and response.content.endswith(b"\xff\xd9")
+    image = Image.open(BytesIO(response.content))
+    assert (image.format, image.size) == ("JPEG", (480, 360))
+    assert len(image.getcolors(maxcolors=1 << 16) or range(1 << 16)) > 100
+
+
+def test_each_report_has_its_own_photo_the_same_for_the_same_seed(serve) -> None:
+    first, again, other = serve(size=5, seed=3), serve(size=5, seed=3), serve(size=5, seed=4)
+
+    def photos(server) -> list[bytes]:
+        return [
+            httpx.get(f"{server.url}/photos/QLUE-3175-{n:06d}.jpg").content for n in range(1, 6)
+        ]
+
+    assert photos(first) == photos(again)
+    assert len(set(photos(first))) == 5
+    assert photos(first) != photos(other)
+
+
+def test_a_report_that_does_not_exist_has_no_photo(server) -> None:
+    assert httpx.get(f"{server.url}/photos/QLUE-3175-999999.jpg").status_code == 404
+
+
+def test_photo_faults_break_the_next_photos_and_leave_the_listing_alone(
+    server, control: httpx.Client
+) -> None:
+    url = f"{server.url}/photos/QLUE-3175-000001.jpg"
+    control.post(
+        "/_sim/faults", json={"photo_fail_next": 1, "photo_html_next": 1, "photo_huge_next": 1}
+    )
+
+    assert listing(control, limit=1)["data"]
+    failed = httpx.get(url)
+    html = httpx.get(url)
+    with httpx.stream("GET", url) as huge:
+        size = sum(len(chunk) for chunk in huge.iter_bytes())
+        huge_type = huge.headers["Content-Type"]
+    fine = httpx.get(url)
+
+    assert failed.status_code == 503
+    assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
+    assert html.text.startswith("<!DOCTYPE html>")
+    assert huge_type == "image/jpeg" and size > 12_000_000
+    assert fine.status_code == 200 and fine.content.startswith(b"\xff\xd8")
+
+
+def test_listing_faults_leave_the_photos_alone(server, control: httpx.Client) -> None:
+    control.post("/_sim/faults", json={"fail_next": 1})
+
+    assert httpx.get(f"{server.url}/photos/QLUE-3175-000001.jpg").status_code == 200
+    assert control.get("/api/v1/reports").status_code == 500
 
 
 def test_one_report_by_id(control: httpx.Client) -> None:
@@ -254,6 +306,9 @@ def test_faults_are_reported_and_reset(control: httpx.Client) -> None:
         "invalid_next": 1,
         "duplicates": False,
         "out_of_order": False,
+        "photo_fail_next": 0,
+        "photo_html_next": 0,
+        "photo_huge_next": 0,
     }
 
 
