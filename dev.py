@@ -1,10 +1,12 @@
 """Set up and run Simpul from a fresh checkout, with nothing but Python 3.11+.
 
     python3 dev.py demo     # install what is needed, then run the whole hub with simulated apps
-    python3 dev.py test     # install what is needed, then lint and run every test
+    python3 dev.py test     # install what is needed, then lint and run every test, one process
+                            # per core; arguments go to pytest (-m "not slow" skips the slow ones)
 
-The test command also makes sure a Chromium browser is there for the live room's browser test
-(tests/test_live_browser.py, driven by Playwright from the test extra): as root on Debian or
+The test command also makes sure a Chromium browser is there for the browser tests
+(tests/test_live_browser.py and tests/test_pages_on_a_phone.py, driven by Playwright from the
+test extra): as root on Debian or
 Ubuntu it installs the ``chromium`` package with apt-get; elsewhere it says how, and that test is
 skipped until then.
 
@@ -90,7 +92,9 @@ def main() -> None:
     for step in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         if subprocess.run([BIN / step[0], *step[1:]]).returncode:
             sys.exit(f"{' '.join(step)} found problems: fix them, then run the tests again")
-    os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *sys.argv[2:]])
+    # One test process per core (pytest-xdist); "-n 0" after the command runs them in one.
+    pytest = ["-m", "pytest", "-n", "auto", *sys.argv[2:]]
+    os.execv(BIN / "python", [str(BIN / "python"), *pytest])
 
 
 if __name__ == "__main__":

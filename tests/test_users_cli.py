@@ -19,8 +19,8 @@ SETU, CIPAYUNG = "31.75.10.1005", "31.75.10"
 
 
 @pytest.fixture
-def app(make_app, database_url, make_user) -> Flask:
-    app = make_app(database_url)
+def app(make_app, sqlite_url, make_user) -> Flask:
+    app = make_app(sqlite_url)
     make_user(app, "boss", "admin", full_name="Kepala Kominfo")
     make_user(app, "lurah.setu", "ward_staff", SETU, full_name="Siti Rahayu")
     make_user(app, "dlh.jaktim", "officer", agency_code="dlh")

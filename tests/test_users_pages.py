@@ -23,8 +23,8 @@ LINK = re.compile(r"http://localhost(/users/reset/[A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
-def app(make_app, database_url, make_user) -> Flask:
-    app = make_app(database_url)
+def app(make_app, sqlite_url, make_user) -> Flask:
+    app = make_app(sqlite_url)
     make_user(app, "boss", "admin", full_name="Kepala Kominfo")
     return app
 
