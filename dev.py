@@ -6,9 +6,8 @@
 
 The test command also makes sure a Chromium browser is there for the browser tests
 (tests/test_live_browser.py and tests/test_pages_on_a_phone.py, driven by Playwright from the
-test extra): as root on Debian or
-Ubuntu it installs the ``chromium`` package with apt-get; elsewhere it says how, and that test is
-skipped until then.
+test extra): as root on Debian or Ubuntu it installs the ``chromium`` package with apt-get;
+elsewhere it says how, and those tests are skipped until then.
 
 The first run makes a virtual environment in .venv and installs the hub and its plugins into it;
 later runs reinstall only when a pyproject.toml changed.
