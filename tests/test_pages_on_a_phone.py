@@ -1,8 +1,9 @@
 """The portal's daily pages on a cheap phone (360 x 740) and on a laptop (1366 x 768).
 
-A real hub is served on loopback with the installed features and a synced Qlue simulator; each
-kind of user signs in through the form, in headless Chromium, and goes through the pages of their
-day. On every page, at both sizes, with its folded sections closed and then all open:
+A real hub is served on loopback with the installed features and plugins and a synced Qlue
+simulator (and, for the operator and the admin, the other plugins' simulators); each kind of user
+signs in through the form, in headless Chromium, and goes through the pages of their day. On
+every page, at both sizes, with its folded sections closed and then all open:
 
 - the page never scrolls sideways (tables scroll inside their own box);
 - every main action (``.primary``) and the language switch are at least 44 x 44 px;
@@ -11,9 +12,9 @@ day. On every page, at both sizes, with its folded sections closed and then all 
 Some pages promise more on a phone: the complaint list shows the first complaint on the first
 screen, each with its status named and coloured; the complaint page shows the citizen's photo
 across the screen and keeps the answer's send button in the lower half of it; the menu opens
-without JavaScript and reaches the sign-out. A full-page screenshot of each user's main page at
-phone size is saved under ``$ARTIFACTS/phone`` (or pytest's temporary folder) and its folder is
-printed.
+without JavaScript and reaches the sign-out (and on a laptop, the admin's longest menu fits on
+one line). A full-page screenshot of each user's main page at phone size is saved under
+``$ARTIFACTS/phone`` (or pytest's temporary folder) and its folder is printed.
 """
 
 from __future__ import annotations
@@ -110,17 +111,38 @@ def artifacts(tmp_path_factory, request) -> Path:
         print(f"\nphone screenshots: {folder}")
 
 
+PLUGIN_DATA = "plugin data"
+"""The parameter of ``city`` (indirect) that adds the plugins' sources."""
+
+
+def plugin_sources(serve_simulator) -> list:
+    """Sources of the jobs, finance and staffing plugins, each reading its simulator: small, as
+    axe takes longer the more a page shows, and the staff's provisioning no account, as each
+    account's password hash takes time."""
+    return [
+        serve_simulator("jobs", size=20).source("pencaker"),
+        serve_simulator("finance", size=10).source("finance"),
+        serve_simulator("hr", size=10).source("staff", provision_positions=[]),
+        serve_simulator("hr-attendance", size=10).source("attendance", history_days=7),
+    ]
+
+
 @pytest.fixture
-def city(make_app, sqlite_url, redis_url, serve_simulator, make_user, tmp_path) -> Iterator[City]:
-    """The hub with every installed feature, Qlue synced (photos copied by a worker, as in
-    production), a second Qlue source that cannot be reached, and one user of each kind."""
+def city(
+    request, make_app, sqlite_url, redis_url, serve_simulator, make_user, tmp_path
+) -> Iterator[City]:
+    """The hub with every installed feature and plugin, Qlue synced (photos copied by a worker,
+    as in production), a second Qlue source that cannot be reached, and one user of each kind.
+    With ``PLUGIN_DATA`` as its parameter, the other plugins' sources too, synced by the worker."""
     qlue = serve_simulator("qlue", size=60, seed=7)
     unreachable = qlue.source("qlue-tangerang", url="http://127.0.0.1:9")
+    wanted = getattr(request, "param", None) == PLUGIN_DATA
+    plugins = plugin_sources(serve_simulator) if wanted else []
     app = make_app(
         sqlite_url,
         only=None,
         redis_url=redis_url,
-        sources=(qlue.source("qlue-city"), unreachable),
+        sources=(qlue.source("qlue-city"), unreachable, *plugins),
         storage_path=str(tmp_path / "files"),
     )
     run_sync(app, "qlue-city")
@@ -279,6 +301,16 @@ class Visit:
         self._layout("the open menu (phone)")
         page.click(".menu-box > summary")
 
+    def menu_on_one_line(self) -> None:
+        """On a laptop the menu stays open beside the account, its entries on one line."""
+        page = self.page
+        page.set_viewport_size(LAPTOP)
+        tops = page.evaluate(
+            "[...document.querySelectorAll('nav.menu a')].map((link) => link.offsetTop)"
+        )
+        self.expect(len(set(tops)) == 1, f"the menu takes {len(set(tops))} lines on a laptop")
+        page.set_viewport_size(PHONE)
+
 
 def jpeg(width: int, height: int) -> bytes:
     output = BytesIO()
@@ -399,6 +431,7 @@ def test_an_agency_officer_works_the_queue_and_the_menu_needs_no_javascript(
     expect(page.locator("input[name=username]")).to_be_visible()
 
 
+@pytest.mark.parametrize("city", [PLUGIN_DATA], indirect=True)
 def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
     operator = visit()
     operator.sign_in("operator")
@@ -408,6 +441,14 @@ def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
     operator.go("/complaints/weekly", "weekly report (operator)")
     operator.screenshot("operator-weekly")
     operator.go("/reports", "activity reports (operator)")
+    operator.go("/jobs/", "job seekers and vacancies")
+    operator.screenshot("operator-jobs")
+    operator.go("/jobs/vacancies", "open vacancies")
+    operator.go("/finance/", "budget realization")
+    operator.screenshot("operator-finance")
+    operator.go("/finance/import", "a finance file to import")
+    operator.go("/hr/", "staffing figures")
+    operator.screenshot("operator-staffing")
     operator.go("/sources", "data sources")
     operator.screenshot("operator-sources")
     operator.go("/sources/qlue-tangerang", "a source that is down")
@@ -415,6 +456,7 @@ def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
 
     admin = visit()
     admin.sign_in("admin")
+    admin.menu_on_one_line()
     admin.go("/complaints?lang=en", "complaint list in English")
     admin.expect(admin.page.locator("html").get_attribute("lang") == "en", "no English")
     admin.menu_reaches_sign_out()
@@ -426,6 +468,12 @@ def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
     admin.screenshot("admin-users")
     admin.go("/users/new", "a new user")
     admin.go("/users/import", "users from a CSV")
+    admin.go("/jobs/seekers", "job seekers (admin)")
+    admin.page.click("ul.cards .title")
+    admin.page.wait_for_load_state()
+    admin.check("a job seeker and the vacancies that fit")
+    admin.go("/hr/staff", "staff list with names (admin)")
+    admin.screenshot("admin-staff-list")
     missing = admin.page.goto(f"{city.url}/complaints/999999")
     admin.expect(missing is not None and missing.status == 404, "no 404 for a missing complaint")
     admin.check("error page")
