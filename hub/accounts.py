@@ -2,7 +2,8 @@
 
 A source that knows who holds which post keeps those people's portal accounts in step: an
 account it provisioned follows the person's post and area, and is disabled when they leave it.
-Accounts made by hand are never taken over.
+Accounts made by hand are never taken over, and an account an administrator disabled stays
+disabled until an administrator enables it again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.audit import audit
-from hub.models import ROLES, User
+from hub.models import ROLES, AuditEntry, User
 from hub.models.user import NO_PASSWORD
 
 CREATED, UPDATED, UNCHANGED, DISABLED, REFUSED = (
@@ -23,6 +24,8 @@ CREATED, UPDATED, UNCHANGED, DISABLED, REFUSED = (
     "disabled",
     "refused",
 )
+LEFT_THE_POST = "left the post"
+"""The reason in the audit log of a disable by the source, not by an administrator."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,19 @@ def provision_account(session: Session, source_id: int, account: Account) -> str
     """Create or update the account; ``"refused"`` if that name belongs to a hand-made one.
 
     A new account has no password yet (it cannot sign in until an admin sets one), so
-    provisioning hundreds of posts costs no password hashing.
+    provisioning hundreds of posts costs no password hashing. An account the source disabled
+    is enabled again; one an administrator disabled is updated but stays disabled.
     """
     user = session.scalars(select(User).filter_by(username=account.username)).one_or_none()
     if user is not None and user.provisioned_by != source_id:
         return REFUSED
+    held = user is not None and not user.active and _disabled_by_hand(session, user.username)
     wanted = {
         "full_name": account.full_name,
         "role": account.role,
         "area_code": account.area_code,
         "agency_code": account.agency_code,
-        "active": True,
+        "active": not held,
     }
     if user is None:
         user = User(
@@ -77,8 +82,28 @@ def disable_account(session: Session, source_id: int, username: str) -> str:
     if user is None or user.provisioned_by != source_id or not user.active:
         return UNCHANGED
     user.active = False
-    audit(session, None, "user.disable", "user", username, reason="left the post")
+    audit(session, None, "user.disable", "user", username, reason=LEFT_THE_POST)
     return DISABLED
+
+
+def _disabled_by_hand(session: Session, username: str) -> bool:
+    """Whether the account's latest disable or enable in the audit log is a disable by an
+    administrator (on the portal or the command line), not by the source."""
+    latest = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.target_type == "user",
+            AuditEntry.target_id == username,
+            AuditEntry.action.in_(("user.disable", "user.enable")),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return (
+        latest is not None
+        and latest.action == "user.disable"
+        and latest.detail.get("reason") != LEFT_THE_POST
+    )
 
 
 def _logged(values: dict) -> dict:

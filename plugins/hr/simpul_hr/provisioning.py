@@ -3,7 +3,8 @@ account scoped to their post; anyone else the source provisioned loses theirs.
 
 A kelurahan post makes a ``ward_staff`` account scoped to the kelurahan, a kecamatan post (the
 camat) an ``officer`` account scoped to the kecamatan. Leaving the post, becoming inactive or
-being removed from the provider disables the account. The sign-in name is the NIP.
+being removed from the provider disables the account; an account an administrator disabled
+stays disabled until they enable it again. The sign-in name is the NIP.
 """
 
 from __future__ import annotations

@@ -8,10 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from simpul_hr.provisioning import ProvisioningRule
+from sqlalchemy import text
 
-from hub.api import Record
-from hub.testing import run_sync
+from hub.api import Record, read_session
+from hub.testing import csrf_token, run_sync
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 CIVIL_SERVICE = "urn:simpul:scim:schemas:extension:asn:1.0:User"
@@ -36,6 +39,28 @@ def move(scim: httpx.Client, user_id: str, unit: str, position: str, area: str) 
     user[ENTERPRISE]["department"] = unit
     user[CIVIL_SERVICE] |= {"position": position, "postingAreaCode": area}
     scim.put(f"/Users/{user_id}", json=user).raise_for_status()
+
+
+def edit(scim: httpx.Client, user_id: str, **values: Any) -> None:
+    """Change the user's top-level SCIM attributes (``displayName``, ``active``) with a PUT."""
+    user = scim.get(f"/Users/{user_id}").json()
+    scim.put(f"/Users/{user_id}", json=user | values).raise_for_status()
+
+
+def full_name(app: Flask, username: str) -> str:
+    query = text("SELECT full_name FROM users WHERE username = :username")
+    with app.app_context(), read_session() as session:
+        return session.scalar(query, {"username": username})
+
+
+def set_active(app: Flask, admin: FlaskClient, username: str, active: bool) -> None:
+    """Enable or disable the user on the portal's users pages, as an administrator does."""
+    query = text("SELECT id FROM users WHERE username = :username")
+    with app.app_context(), read_session() as session:
+        path = f"/users/{session.scalar(query, {'username': username})}"
+    data = {"csrf_token": csrf_token(admin, path)}
+    response = admin.post(f"{path}/{'enable' if active else 'disable'}", data=data)
+    assert response.status_code == 302
 
 
 @pytest.fixture
@@ -95,6 +120,53 @@ def test_accounts_follow_the_posts_and_nobody_keeps_access_after_leaving(
     assert found[CAMAT["nip"]]["active"] is False
     assert list(stored(app, "staff", deleted=True)) == [CAMAT["nip"]]
     assert found[HAND_MADE["nip"]] == hand_made
+
+
+@pytest.fixture
+def provisioned(database_url, make_hr_app, make_user, sign_in, simulator) -> Any:
+    """An app that gave the lurah an account, an administrator signed in to it, and the
+    lurah's SCIM id."""
+    (user_id,) = simulator.control("/_sim/give", {"users": [PEOPLE[0]]})["users"]
+    app = make_hr_app(database_url, simulator, provision_positions=["Lurah"])
+    make_user(app, "boss", "admin")
+    admin = app.test_client()
+    sign_in(admin, "boss")
+    run_sync(app, "staff")
+    return app, admin, user_id
+
+
+def test_an_account_an_administrator_disabled_stays_disabled_until_they_enable_it(
+    provisioned, scim_client, accounts
+) -> None:
+    app, admin, user_id = provisioned
+    set_active(app, admin, LURAH["nip"], False)
+
+    edit(scim_client, user_id, displayName="Jeane M. Rumengan")
+    run_sync(app, "staff")
+    assert accounts(app)[LURAH["nip"]]["active"] is False
+    assert full_name(app, LURAH["nip"]) == "Jeane M. Rumengan"
+
+    set_active(app, admin, LURAH["nip"], True)
+    edit(scim_client, user_id, displayName="Jeane Rumengan")
+    run_sync(app, "staff")
+    assert accounts(app)[LURAH["nip"]]["active"] is True
+    assert full_name(app, LURAH["nip"]) == "Jeane Rumengan"
+
+
+def test_the_staffing_app_still_disables_and_enables_the_accounts_it_gave(
+    provisioned, scim_client, accounts
+) -> None:
+    app, admin, user_id = provisioned
+    set_active(app, admin, LURAH["nip"], False)
+    set_active(app, admin, LURAH["nip"], True)
+
+    edit(scim_client, user_id, active=False)
+    run_sync(app, "staff")
+    assert accounts(app)[LURAH["nip"]]["active"] is False
+
+    edit(scim_client, user_id, active=True)
+    run_sync(app, "staff")
+    assert accounts(app)[LURAH["nip"]]["active"] is True
 
 
 def staff(**values: Any) -> Record:
