@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from hub.api import Agency, hookimpl
 from hub.cli import cli
 from hub.models import AuditEntry, User
 from hub.models.user import NO_PASSWORD
@@ -16,6 +17,7 @@ from hub.state import current_hub
 from hub.testing import PASSWORD, csrf_token
 
 SETU, CIPAYUNG = "31.75.10.1005", "31.75.10"
+HEADER_ROW = "username;full_name;role;area_code;agency_code\n"
 
 
 @pytest.fixture
@@ -245,3 +247,45 @@ def test_a_bad_import_names_each_line_and_creates_nobody(app: Flask, run, tmp_pa
     assert user(app, "lurah.munjul") is None
     missing = run("import", str(tmp_path / "missing.csv"))
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+class CityAgencies:
+    """A plugin offering the city's agencies, as a feature that routes work to them does."""
+
+    @hookimpl
+    def register_agencies(self) -> list[Agency]:
+        return [Agency("dlh", "Dinas Lingkungan Hidup"), Agency("sda", "Dinas Sumber Daya Air")]
+
+
+def test_with_agencies_the_commands_take_only_their_codes(
+    make_app, sqlite_url, make_user, tmp_path
+) -> None:
+    app = make_app(sqlite_url, plugins={"agencies": CityAgencies()})
+    make_user(app, "dlh.jaktim", "officer", agency_code="dlh")
+    runner = app.test_cli_runner()
+    file = tmp_path / "pengguna.csv"
+    file.write_text(HEADER_ROW + "dishub.jt;Petugas Dishub;officer;;dishub\n", encoding="utf-8")
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["users", *args], input=input)
+
+    created = run(
+        "create", "sda.budi", "--role", "officer", "--agency", "sda", input="sandi-budi\n" * 2
+    )
+    refused = run(
+        "create", "hub.budi", "--role", "officer", "--agency", "dishub", input="sandi-budi\n" * 2
+    )
+    edited = run("edit", "dlh.jaktim", "--agency", "dishub")
+    imported = run("import", str(file))
+
+    assert created.exit_code == 0, created.output
+    assert user(app, "sda.budi").agency_code == "sda"
+    assert refused.exit_code == 1
+    assert "there is no agency with the code 'dishub' (agencies: dlh, sda)" in refused.output
+    assert user(app, "hub.budi") is None
+    assert edited.exit_code == 1
+    assert "There is no agency with the code dishub. Choose one of: dlh, sda." in edited.output
+    assert user(app, "dlh.jaktim").agency_code == "dlh"
+    assert imported.exit_code == 1
+    assert "line 2: There is no agency with the code dishub." in imported.output
+    assert user(app, "dishub.jt") is None

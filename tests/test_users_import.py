@@ -220,3 +220,23 @@ def test_only_administrators_import(app: Flask, make_user, sign_in) -> None:
 
     assert response.status_code == 403
     assert counts(app) == (2, 0, 0)
+
+
+def test_with_the_complaints_agencies_a_line_naming_another_is_refused(
+    make_app, database_url, make_user, sign_in
+) -> None:
+    app = make_app(database_url, only=("complaints",))
+    make_user(app, "boss", "admin")
+    admin = app.test_client()
+    sign_in(admin, "boss")
+    rows = [HEADER, *GOOD, "pu.jaktim;Petugas PU;officer;;dinas-pu", "ops.x;X;operator;;dinas-pu"]
+
+    refused = upload(admin, "\n".join(rows) + "\n")
+    imported = upload(admin, "\n".join([HEADER, *GOOD]) + "\n")
+
+    assert refused.status_code == 422
+    assert lines_named(refused.text) == [5, 6]
+    assert "Tidak ada dinas dengan kode dinas-pu. Pilih salah satu: dishub, dlh," in refused.text
+    assert imported.status_code == 200
+    assert len(LINK.findall(imported.text)) == len(GOOD)
+    assert counts(app) == (1 + len(GOOD), len(GOOD), 2 * len(GOOD))

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from hub.api import Agency, hookimpl
 from hub.models import AuditEntry, PasswordReset, User
 from hub.models.base import utcnow
 from hub.models.user import NO_PASSWORD
@@ -394,3 +395,119 @@ def test_a_link_of_a_disabled_user_does_not_work(app: Flask, admin: FlaskClient)
     refused = post(admin, f"{path}/reset", path)
     assert refused.status_code == 302
     assert "Akun ini nonaktif: aktifkan dulu." in admin.get(path).get_data(as_text=True)
+
+
+class CityAgencies:
+    """A plugin offering two agencies, as a feature that routes work to them does."""
+
+    @hookimpl
+    def register_agencies(self) -> list[Agency]:
+        return [Agency("dlh", "Dinas Lingkungan Hidup"), Agency("dsda", "Dinas Sumber Daya Air")]
+
+
+@pytest.fixture
+def agencies_app(make_app, sqlite_url, make_user) -> Flask:
+    app = make_app(sqlite_url, plugins={"agencies": CityAgencies()})
+    make_user(app, "boss", "admin")
+    return app
+
+
+def options(page: str, name: str) -> list[tuple[str, str, bool]]:
+    """The choices of the select ``name`` on ``page``: value, text and whether it is chosen."""
+    select = page.split(f'<select name="{name}"')[1].split("</select>")[0]
+    found = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    return [(value, text, bool(chosen)) for value, chosen, text in found]
+
+
+def test_without_agencies_the_agency_fields_take_any_code(admin: FlaskClient) -> None:
+    form = admin.get("/users/new").get_data(as_text=True)
+    listing = admin.get("/users").get_data(as_text=True)
+
+    assert '<input name="agency_code"' in form and '<select name="agency_code"' not in form
+    assert '<input name="agency"' in listing and '<select name="agency"' not in listing
+
+
+def test_the_agency_fields_offer_the_agencies_of_the_plugins(agencies_app: Flask, sign_in) -> None:
+    admin = agencies_app.test_client()
+    sign_in(admin, "boss")
+    add_people(agencies_app, ("dsda.jt", "officer", None, "dsda", "Petugas SDA", True))
+
+    form = admin.get("/users/new").get_data(as_text=True)
+    edit = admin.get(f"/users/{user(agencies_app, 'dsda.jt').id}").get_data(as_text=True)
+    listing = admin.get("/users?agency=dlh").get_data(as_text=True)
+
+    assert '<input name="agency_code"' not in form and "Dinas (hanya untuk petugas)" in form
+    assert options(form, "agency_code") == [
+        ("", "Tanpa dinas", False),
+        ("dlh", "Dinas Lingkungan Hidup (dlh)", False),
+        ("dsda", "Dinas Sumber Daya Air (dsda)", False),
+    ]
+    assert [value for value, _, chosen in options(edit, "agency_code") if chosen] == ["dsda"]
+    assert options(listing, "agency")[:2] == [
+        ("", "Semua dinas", False),
+        ("dlh", "Dinas Lingkungan Hidup (dlh)", True),
+    ]
+
+
+def test_an_agency_must_be_one_the_plugins_offer(agencies_app: Flask, sign_in) -> None:
+    admin = agencies_app.test_client()
+    sign_in(admin, "boss")
+    officer = {"role": "officer", "area_code": ""}
+
+    refused = post(admin, "/users/new", "/users/new", username="x", agency_code="dishub", **officer)
+    created = post(admin, "/users/new", "/users/new", username="y", agency_code="dsda", **officer)
+
+    assert refused.status_code == 422
+    assert "Tidak ada dinas dengan kode dishub. Pilih salah satu: dlh, dsda." in refused.text
+    assert user(agencies_app, "x") is None
+    assert created.status_code == 200 and user(agencies_app, "y").agency_code == "dsda"
+    path = f"/users/{user(agencies_app, 'y').id}"
+    moved = post(admin, path, path, agency_code="dishub", **officer)
+    assert moved.status_code == 422 and "Tidak ada dinas dengan kode dishub." in moved.text
+    assert user(agencies_app, "y").agency_code == "dsda"
+
+
+def test_an_earlier_agency_that_is_not_offered_is_kept_until_changed(
+    agencies_app: Flask, sign_in
+) -> None:
+    admin = agencies_app.test_client()
+    sign_in(admin, "boss")
+    add_people(agencies_app, ("sudin.jt", "officer", None, "sudin-jt", "Petugas Sudin", True))
+    path = f"/users/{user(agencies_app, 'sudin.jt').id}"
+
+    form = admin.get(path).get_data(as_text=True)
+    renamed = post(admin, path, path, role="officer", agency_code="sudin-jt", full_name="Budi")
+
+    assert options(form, "agency_code")[-1] == ("sudin-jt", "sudin-jt (dinas tidak dikenal)", True)
+    assert renamed.status_code == 302
+    assert (
+        user(agencies_app, "sudin.jt").agency_code,
+        user(agencies_app, "sudin.jt").full_name,
+    ) == (
+        "sudin-jt",
+        "Budi",
+    )
+
+
+def test_the_complaints_feature_offers_the_agencies_it_routes_to(
+    make_app, sqlite_url, make_user, sign_in
+) -> None:
+    routing = {
+        "agencies": {"dinas-lh": "Dinas Lingkungan Hidup"},
+        "categories": {"Sampah": {"agency": "dinas-lh"}},
+    }
+    app = make_app(sqlite_url, only=("complaints",), sections={"complaints": routing})
+    make_user(app, "boss", "admin")
+    admin = app.test_client()
+    sign_in(admin, "boss")
+    officer = {"role": "officer", "area_code": ""}
+
+    form = admin.get("/users/new").get_data(as_text=True)
+    refused = post(admin, "/users/new", "/users/new", username="x", agency_code="dlh", **officer)
+
+    assert options(form, "agency_code") == [
+        ("", "Tanpa dinas", False),
+        ("dinas-lh", "Dinas Lingkungan Hidup (dinas-lh)", False),
+    ]
+    assert refused.status_code == 422
+    assert "Tidak ada dinas dengan kode dlh. Pilih salah satu: dinas-lh." in refused.text

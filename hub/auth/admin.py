@@ -91,6 +91,7 @@ def index() -> str:
         filters=filters,
         area_names=names,
         areas=areas,
+        agencies=list(current_hub().agencies.values()),
         args=args,
         no_password=NO_PASSWORD,
     )
@@ -267,6 +268,7 @@ def _form_page(user: User | None, values: UserValues, errors: dict[str, str]) ->
         values=values,
         errors=errors,
         areas=areas,
+        agencies=list(current_hub().agencies.values()),
         area_names=names,
         no_password=NO_PASSWORD,
         is_self=user is not None and user.id == current_user.id,

@@ -23,6 +23,7 @@ from hub.auth.manage import (
     existing_areas,
     existing_usernames,
 )
+from hub.auth.users import offered_agencies
 from hub.models import User
 
 COLUMNS = ("username", "full_name", "role", "area_code", "agency_code")
@@ -150,6 +151,7 @@ def check_rows(session: Session, rows: list[Row]) -> list[LineProblem]:
     """Every line with a problem: against the rules, the database and the other lines."""
     areas = existing_areas(session, (row.values.area_code for row in rows))
     taken = existing_usernames(session, (row.values.username for row in rows))
+    agencies = offered_agencies()
     lines_of: dict[str, list[int]] = {}
     for row in rows:
         if row.values.username:
@@ -157,7 +159,8 @@ def check_rows(session: Session, rows: list[Row]) -> list[LineProblem]:
     problems = []
     for row in rows:
         messages = [
-            str(problem.message) for problem in check_values(row.values, areas=areas, taken=taken)
+            str(problem.message)
+            for problem in check_values(row.values, areas=areas, agencies=agencies, taken=taken)
         ]
         others = [line for line in lines_of.get(row.values.username, ()) if line != row.line]
         if others:

@@ -27,9 +27,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from hub.agencies import AGENCY_CODE
 from hub.audit import audit
 from hub.auth.access import within
-from hub.auth.users import AGENCY_CODE, AGENCY_ROLES, AREA_ROLES, MIN_PASSWORD_LENGTH
+from hub.auth.users import AGENCY_ROLES, AREA_ROLES, MIN_PASSWORD_LENGTH, offered_agencies
 from hub.models import ROLES, Area, PasswordReset, User
 from hub.models.base import utcnow
 from hub.models.user import NO_PASSWORD
@@ -89,14 +90,16 @@ def check_values(
     values: UserValues,
     *,
     areas: Collection[str],
+    agencies: Collection[str] = (),
     taken: Collection[str] = (),
     fields: Collection[str] = ("username", *EDITABLE),
 ) -> list[Problem]:
     """What is wrong with ``values``, field by field; an empty list if nothing is.
 
-    ``areas`` are the area codes that exist among those named, ``taken`` the usernames in use.
-    Only ``fields`` are checked on their own; the rules between the role and the scope are
-    checked when any of the three is among them.
+    ``areas`` are the area codes that exist among those named, ``agencies`` the codes of the
+    agencies the plugins offer (while there are none, any well-formed code will do), ``taken``
+    the usernames in use. Only ``fields`` are checked on their own; the rules between the role
+    and the scope are checked when any of the three is among them.
     """
     problems: list[Problem] = []
     if "username" in fields:
@@ -117,6 +120,13 @@ def check_values(
     agency = values.agency_code
     if "agency_code" in fields and agency and not AGENCY_CODE.fullmatch(agency):
         message = _l("An agency code has 2 to 32 lowercase letters, digits or dashes, such as dlh.")
+        problems.append(Problem("agency_code", message, "agency_code"))
+    elif "agency_code" in fields and agency and agencies and agency not in agencies:
+        message = _l(
+            "There is no agency with the code %(code)s. Choose one of: %(codes)s.",
+            code=agency,
+            codes=", ".join(agencies),
+        )
         problems.append(Problem("agency_code", message, "agency_code"))
     elif scope_changed and agency and values.role in ROLES and values.role not in AGENCY_ROLES:
         message = _l("Only officers work for an agency: leave the agency empty.")
@@ -255,6 +265,7 @@ def create_account(
     problems = check_values(
         values,
         areas=existing_areas(session, [values.area_code]),
+        agencies=offered_agencies(),
         taken=existing_usernames(session, [values.username]),
     )
     if problems:
@@ -306,7 +317,10 @@ def edit_user(
     if "role" in changed and actor is not None and actor.id == user.id:
         raise InvalidFields([Problem("own_role", _l("You cannot change your own role."), "role")])
     problems = check_values(
-        wanted, areas=existing_areas(session, [wanted.area_code]), fields=set(changed)
+        wanted,
+        areas=existing_areas(session, [wanted.area_code]),
+        agencies=offered_agencies(),
+        fields=set(changed),
     )
     if problems:
         raise InvalidFields(problems)

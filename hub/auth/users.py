@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection
 
+from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.agencies import AGENCY_CODE
 from hub.models import ROLES, Area, User
+from hub.state import current_hub
 
 MIN_PASSWORD_LENGTH = 8
 AREA_ROLES = ("ward_staff",)
 AGENCY_ROLES = ("officer",)
-AGENCY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
-"""An agency's code (``dlh``, ``sudin-sda-jt``): the hub checks its form only, since which
-agencies exist is configured by the features that route work to them."""
+
+
+def offered_agencies() -> Collection[str]:
+    """The codes of the agencies the current app's plugins offer (none outside an app). While
+    there are none, any well-formed agency code is accepted."""
+    return current_hub().agencies if has_app_context() else ()
 
 
 def create_user(
@@ -44,6 +50,11 @@ def create_user(
     if agency_code is not None and not AGENCY_CODE.fullmatch(agency_code):
         raise ValueError(
             f"agency code {agency_code!r} must be 2 to 32 lowercase letters, digits or dashes"
+        )
+    agencies = offered_agencies()
+    if agency_code is not None and agencies and agency_code not in agencies:
+        raise ValueError(
+            f"there is no agency with the code {agency_code!r} (agencies: {', '.join(agencies)})"
         )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters long")
