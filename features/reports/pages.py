@@ -34,7 +34,16 @@ from features.reports.queries import count, names_of, report_rows
 from features.reports.settings import report_settings
 from features.reports.states import STATES
 from features.reports.uploads import megabytes
-from hub.api import ERROR_MESSAGES, InvalidFields, Problem, current_hub, open_storage
+from hub.api import (
+    ERROR_MESSAGES,
+    InvalidFields,
+    Problem,
+    current_hub,
+    open_storage,
+    refused_reply,
+    saved_reply,
+    wants_json,
+)
 
 PAGE_SIZE = 30
 FORM_FIELDS = (
@@ -125,13 +134,17 @@ def new() -> Response | tuple[str, int] | str:
     values = _form_values()
     try:
         with hub.db.session() as session:
-            report, _created = changes.create_report(session, _user(), values, hub)
+            report, created = changes.create_report(session, _user(), values, hub)
             report_id = report.id
     except InvalidFields as invalid:
+        if wants_json():
+            return refused_reply(invalid)
         return _form_page(rules, values, invalid.by_field()), invalid.status
-    flash(gettext("The report is saved."), "success")
-    _attach_all(report_id, _chosen_files())
-    return redirect(url_for("reports.detail", report_id=report_id))
+    if created:
+        _attach_all(report_id, _chosen_files())
+    if not wants_json():
+        flash(gettext("The report is saved."), "success")
+    return saved_reply(url_for("reports.detail", report_id=report_id))
 
 
 @blueprint.route(f"/{REPORT_ID}/edit", methods=["GET", "POST"])

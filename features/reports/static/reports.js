@@ -51,7 +51,8 @@
       });
       document.querySelector("[data-draft-notice]").hidden = !(draft.title || draft.description);
     }
-    if (form.elements.client_id && !form.elements.client_id.value && window.crypto && crypto.randomUUID) {
+    /* a new draft gets an id of its own, also on a copy of the page kept on the phone */
+    if (form.elements.client_id && !(draft && draft.client_id) && window.crypto && crypto.randomUUID) {
       form.elements.client_id.value = crypto.randomUUID();
     }
     saveDraft();
@@ -73,7 +74,7 @@
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken},
       body: JSON.stringify(body)
     }).catch(function () {
-      throw {message: messages.offline};
+      throw {message: messages.offline, unreachable: true};
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
@@ -218,10 +219,21 @@
       });
       return uploadAll(reportId, items).then(function () { finish(reportId, items); });
     }).catch(function (error) {
+      if (error.unreachable && !existingId && keptByThePhone()) {
+        localStorage.removeItem(draftKey);
+        form.submit();
+        return;
+      }
       showError(error.message, error.field);
     }).then(function () {
       submitButton.disabled = false;
     });
+  }
+
+  /* Without signal, a new report goes as the plain form: the portal's service worker keeps it,
+     files and all, and sends it once when the signal is back (hub/static/sw.js). */
+  function keptByThePhone() {
+    return Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
   }
 
   function locate() {
