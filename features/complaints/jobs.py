@@ -25,7 +25,7 @@ def copy_photo(record_id: int, url: str, attempt: int) -> str:
     hub = worker_hub()
     limit = min(photos.MAX_BYTES, hub.settings.upload_max_bytes)
     claim = photos.Claim(record_id, url, attempt)
-    return photos.copy(hub.db, open_storage(hub.settings), claim, limit)
+    return photos.copy(hub, open_storage(hub.settings), claim, limit)
 
 
 def copy_due_photos(hub: Hub, now: datetime) -> None:

@@ -6,19 +6,24 @@ conditional update and hands each to the workers (:func:`enqueue_due`); the job 
 timeouts and a size limit, re-encodes it as uploads are (EXIF dropped) and keeps it in the file
 store by its digest (:func:`copy`).
 
+A photo is fetched only from the host of its source's ``url`` or from one of the ``photo_hosts``
+of the ``[complaints]`` table, and so is every redirect: any other address is refused before a
+request is made, so a source cannot make the workers reach the hub's internal network.
+
 A failure that may pass (the source unreachable or slow, a 5xx or 429) is tried again later, the
 wait doubling each time up to ``LONGEST_WAIT``, ``MAX_ATTEMPTS`` times at most. A refusal (a file
-too large, something that is not a photo, a 4xx) is not tried again until the source gives the
-complaint another photo URL.
+too large, something that is not a photo, a 4xx, a host not allowed) is not tried again until the
+source gives the complaint another photo URL.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from io import BytesIO
 from typing import Any
 
@@ -29,12 +34,16 @@ from sqlalchemy.orm import Session
 
 from features.complaints.cases import KIND
 from features.complaints.models import ComplaintPhoto
+from features.complaints.settings import photo_hosts_of
 from hub.api import (
     PHOTO,
+    ConfigError,
     Database,
+    Hub,
     Problem,
     Record,
     RecordChange,
+    Source,
     Storage,
     checked_type,
     http_client,
@@ -53,6 +62,8 @@ REFUSED = "refused"
 """The source app answered another 4xx, or the URL cannot be fetched."""
 TOO_LARGE = "too_large"
 NOT_AN_IMAGE = "not_an_image"
+HOST_NOT_ALLOWED = "host_not_allowed"
+"""The URL, or a redirect, leads to a host that is neither the source's nor listed."""
 
 MAX_BYTES = 10 * 1024 * 1024
 """The most a photo may be (``upload_max_bytes`` when that is less); the download stops past it."""
@@ -198,19 +209,20 @@ class Claim:
     attempt: int
 
 
-def copy(db: Database, storage: Storage, claim: Claim, limit: int) -> str:
+def copy(hub: Hub, storage: Storage, claim: Claim, limit: int) -> str:
     """Fetch, check, re-encode and store the photo ``claim`` names, unless the photo moved on
     since (another URL, a later claim); return the photo's state. No transaction is open while
     it is fetched."""
-    record_id, attempt = claim.record_id, claim.attempt
+    db, record_id, attempt = hub.db, claim.record_id, claim.attempt
     with db.read_session() as session:
         photo = session.get(ComplaintPhoto, record_id)
         if photo is None:
             return GONE
         if (photo.state, photo.url, photo.attempts) != (FETCHING, claim.url, attempt):
             return photo.state
+        hosts = allowed_hosts(hub, session, record_id)
     try:
-        digest = storage.put(BytesIO(reencoded(download(claim.url, limit)))).digest
+        digest = storage.put(BytesIO(reencoded(download(claim.url, limit, hosts)))).digest
     except PhotoFailure as failure:
         values = failed(failure, attempt, utcnow())
         log.warning("photo of complaint %s is missing: %s", record_id, failure)
@@ -219,6 +231,30 @@ def copy(db: Database, storage: Storage, claim: Claim, limit: int) -> str:
         values = {"state": STORED, "digest": digest, "reason": None, "detail": None}
         values |= {"next_attempt_at": None, "stored_at": now, "updated_at": now}
     return values["state"] if _settle(db, claim, values) else _state(db, record_id)
+
+
+def allowed_hosts(hub: Hub, session: Session, record_id: int) -> frozenset[str]:
+    """The hosts the complaint's photo may come from: its source's own and the listed ones."""
+    source = select(Record.source_id).where(Record.id == record_id).scalar_subquery()
+    name = session.scalar(select(Source.name).where(Source.id == source))
+    own = source_host(hub, name) if name else None
+    return frozenset(photo_hosts_of(hub)) | ({own} if own else set())
+
+
+def source_host(hub: Hub, name: str) -> str | None:
+    """The host of the ``url`` a configured source reads; None for a source with none (the
+    hub's own, one no longer configured)."""
+    try:
+        declared = hub.settings.source(name)
+        url = hub.source_type(declared.type).validate(name, declared.settings).get("url")
+        return host_of(url) if isinstance(url, str) else None
+    except (ConfigError, httpx.InvalidURL):
+        return None
+
+
+def host_of(url: str | httpx.URL) -> str:
+    """The host of ``url`` as hosts are compared: IDNA-encoded, lowercase, no final dot."""
+    return httpx.URL(url).raw_host.decode("ascii").lower().removesuffix(".")
 
 
 def failed(failure: PhotoFailure, attempt: int, now: datetime) -> dict[str, Any]:
@@ -236,13 +272,14 @@ def failed(failure: PhotoFailure, attempt: int, now: datetime) -> dict[str, Any]
     }
 
 
-def download(url: str, limit: int) -> bytes:
+def download(url: str, limit: int, hosts: Collection[str]) -> bytes:
     """The body at ``url``, read in chunks: PhotoFailure when it cannot be had, when the source
-    answers an error, or as soon as it is more than ``limit`` bytes."""
+    answers an error, as soon as it is more than ``limit`` bytes, or before any request to a
+    host (the URL's or a redirect's) not in ``hosts``."""
     deadline = time.monotonic() + DOWNLOAD_SECONDS
     try:
         with (
-            http_client("", timeout=TIMEOUT, headers={"Accept": "image/*"}) as client,
+            _client(hosts) as client,
             client.stream("GET", url, follow_redirects=True) as answer,
         ):
             _check_status(answer.status_code)
@@ -267,6 +304,19 @@ def download(url: str, limit: int) -> bytes:
     if not body:
         raise PhotoFailure(NOT_AN_IMAGE, "an empty answer", passing=False)
     return bytes(body)
+
+
+def _client(hosts: Collection[str]) -> httpx.Client:
+    """A client that checks the host of every request, a redirect's too, before sending it."""
+    client = http_client("", timeout=TIMEOUT, headers={"Accept": "image/*"})
+    client.event_hooks = {"request": [partial(_check_host, hosts)]}
+    return client
+
+
+def _check_host(hosts: Collection[str], request: httpx.Request) -> None:
+    host = host_of(request.url)
+    if host not in hosts:
+        raise PhotoFailure(HOST_NOT_ALLOWED, f"{host} is not an allowed host", passing=False)
 
 
 def reencoded(data: bytes) -> bytes:

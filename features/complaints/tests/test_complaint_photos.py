@@ -5,10 +5,12 @@ when they cannot be had; tried again only when the failure may pass."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
+from flask import Flask, Response, redirect, request
 from PIL import Image
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, insert, select, update
@@ -21,6 +23,8 @@ from hub.config import Settings
 from hub.db import Database
 from hub.models import Record, Source
 from hub.models.base import utcnow
+from hub.simulators import RunningServer
+from hub.sources import ConfigError
 from hub.state import Hub, current_hub
 from hub.storage import open_storage
 from hub.sync import jobs
@@ -200,7 +204,7 @@ def test_a_failure_that_may_pass_is_tried_again_later_and_later(app, sim, make_u
     failed = photo_rows(app)
 
     assert claim_all(app, started + timedelta(seconds=30)) == 0
-    again = started + timedelta(seconds=61)
+    again = utcnow() + timedelta(seconds=61)
     assert claim_all(app, again) == SIZE
     sim.stop()
     retried = utcnow()
@@ -263,7 +267,7 @@ def test_two_ticks_never_enqueue_the_same_photo_twice(app):
     record_id, url, _ = first[0]
     stale = photos.Claim(record_id, url, 1)
     storage = open_storage(hub.settings)
-    assert photos.copy(hub.db, storage, stale, photos.MAX_BYTES) == "fetching"
+    assert photos.copy(hub, storage, stale, photos.MAX_BYTES) == "fetching"
     work(app)
     assert {row.state for row in photo_rows(app)} == {"stored"}
 
@@ -295,15 +299,9 @@ def test_a_changed_photo_url_is_wanted_again_and_the_old_job_changes_nothing(app
     claim_all(app)
     (record_id, old_url, attempt), *_ = copy_jobs(app)
     new_url = old_url.rsplit("/", 1)[0] + "/" + "QLUE-3175-000002.jpg"
-    with hub.db.session() as session:
-        record = session.get(Record, record_id)
-        record.attributes = {**record.attributes, "photo_url": new_url}
-        session.flush()
-        hub.records_changed(session, [change_of(record)])
+    give_photo(app, record_id, new_url)
 
-    old = photos.copy(
-        hub.db, open_storage(hub.settings), photos.Claim(record_id, old_url, attempt), 1
-    )
+    old = photos.copy(hub, open_storage(hub.settings), photos.Claim(record_id, old_url, attempt), 1)
     row = next(r for r in photo_rows(app) if r.record_id == record_id)
     assert old == "pending"
     assert (row.url, row.state, row.attempts, row.digest) == (new_url, "pending", 0, None)
@@ -314,12 +312,115 @@ def test_a_changed_photo_url_is_wanted_again_and_the_old_job_changes_nothing(app
     row = next(r for r in photo_rows(app) if r.record_id == record_id)
     assert (row.url, row.state, row.attempts) == (new_url, "stored", 1)
 
+    give_photo(app, record_id, "javascript:alert(1)")
+    assert record_id not in {r.record_id for r in photo_rows(app)}
+
+
+def give_photo(app, record_id: int, url: str) -> None:
+    """The source now gives the complaint the photo at ``url``, noted as a sync notes it."""
+    hub = current_hub(app)
     with hub.db.session() as session:
         record = session.get(Record, record_id)
-        record.attributes = {**record.attributes, "photo_url": "javascript:alert(1)"}
+        record.attributes = {**record.attributes, "photo_url": url}
         session.flush()
         hub.records_changed(session, [change_of(record)])
-    assert record_id not in {r.record_id for r in photo_rows(app)}
+
+
+class Elsewhere:
+    """A second server on loopback: ``url`` reaches it at the simulator's host (127.0.0.1),
+    ``other`` at another host (localhost). It serves ``/photo.jpg``, redirects ``/moved`` to
+    its ``to`` argument, and keeps the path of every request it gets in ``asked``."""
+
+    def __init__(self, server: RunningServer, asked: list[str]) -> None:
+        self.url, self.asked = server.url, asked
+        self.other = server.url.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[Elsewhere]:
+    asked: list[str] = []
+    with RunningServer(elsewhere_app(asked)) as server:
+        yield Elsewhere(server, asked)
+
+
+def elsewhere_app(asked: list[str]) -> Flask:
+    app = Flask(__name__)
+    image = BytesIO()
+    Image.new("RGB", (64, 48), "green").save(image, "JPEG")
+
+    @app.before_request
+    def note() -> None:
+        asked.append(request.path)
+
+    @app.get("/photo.jpg")
+    def photo() -> Response:
+        return Response(image.getvalue(), mimetype="image/jpeg")
+
+    @app.get("/moved")
+    def moved() -> Response:
+        return redirect(request.args["to"])
+
+    return app
+
+
+def test_a_photo_on_another_host_is_refused_without_a_request(app, elsewhere):
+    first, *others = photo_rows(app)
+    give_photo(app, first.record_id, f"{elsewhere.other}/photo.jpg")
+
+    claim_all(app)
+    work(app)
+
+    refused, *fetched = photo_rows(app)
+    assert (refused.state, refused.reason, refused.detail, refused.next_attempt_at) == (
+        "missing",
+        "host_not_allowed",
+        "localhost is not an allowed host",
+        None,
+    )
+    assert elsewhere.asked == []
+    assert {row.state for row in fetched} == {"stored"} and len(fetched) == len(others)
+    assert claim_all(app, utcnow() + timedelta(days=30)) == 0
+
+
+def test_a_redirect_to_another_host_is_refused_and_one_on_the_host_followed(app, elsewhere):
+    away, home = photo_rows(app)[:2]
+    give_photo(app, away.record_id, f"{elsewhere.url}/moved?to={elsewhere.other}/photo.jpg")
+    give_photo(app, home.record_id, f"{elsewhere.url}/moved?to={elsewhere.url}/photo.jpg")
+
+    claim_all(app)
+    work(app)
+
+    rows = {row.record_id: row for row in photo_rows(app)}
+    assert (rows[away.record_id].state, rows[away.record_id].reason) == (
+        "missing",
+        "host_not_allowed",
+    )
+    assert rows[home.record_id].state == "stored"
+    assert sorted(elsewhere.asked) == ["/moved", "/moved", "/photo.jpg"]
+
+
+def test_a_photo_on_a_listed_host_is_fetched(make_app, database_url, redis_url, sim, elsewhere):
+    app = make_app(
+        database_url,
+        redis_url=redis_url,
+        sources=(sim.source(SOURCE),),
+        sections={"complaints": {"photo_hosts": ["LocalHost."]}},
+    )
+    run_sync(app, SOURCE)
+    first = photo_rows(app)[0]
+    give_photo(app, first.record_id, f"{elsewhere.other}/photo.jpg")
+
+    claim_all(app)
+    work(app)
+
+    assert {row.state for row in photo_rows(app)} == {"stored"}
+    assert elsewhere.asked == ["/photo.jpg"]
+
+
+@pytest.mark.parametrize("host", ["https://cdn.qlue.id", "cdn.qlue.id:443", "cdn.qlue.id/foto", ""])
+def test_a_listed_photo_host_is_a_bare_host_name(make_app, sqlite_url, host):
+    with pytest.raises(ConfigError, match=r"\[complaints\] photo_hosts.0: .*must be a host name"):
+        make_app(sqlite_url, sections={"complaints": {"photo_hosts": [host]}})
 
 
 def change_of(record: Record) -> RecordChange:
