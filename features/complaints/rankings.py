@@ -2,9 +2,12 @@
 
 The figures cover the complaints received in a period, grouped by kelurahan (the case's area),
 kecamatan (that kelurahan's parent) or agency: how many, how many answered (a first response)
-and so the response rate, the median hours to the first response and to completion ("resolved"
-only: "closed, not fixed" counts apart), and how many are overdue now. The red backlog counts
-the complaints still waiting (status open) at a moment, whenever they came in.
+and so the response rate, how many were resolved (fixed) and how many closed, not fixed, the
+median hours to the first response and to completion ("resolved" only), and how many are
+overdue now. Groups are ranked by the Wilson lower bound of their response rate (see
+:mod:`features.complaints.wilson`), so that a group with few complaints does not top the
+ranking by chance. The red backlog counts the complaints still waiting (status open) at a
+moment, whenever they came in.
 
 Each figure is one SQL aggregate grouped in the database. Medians use PostgreSQL's
 ``percentile_cont(0.5) WITHIN GROUP``; SQLite has no percentile function, so there the middle
@@ -38,6 +41,7 @@ from sqlalchemy.orm import Session
 from features.complaints.models import ComplaintCase
 from features.complaints.routing import Routing
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
+from features.complaints.wilson import wilson_lower_bound
 from hub.api import Area, Record, within
 
 KELURAHAN, KECAMATAN, AGENCY, CITY = "kelurahan", "kecamatan", "agency", "city"
@@ -93,6 +97,7 @@ class Figures:
     name: str | LazyString = ""
     received: int = 0
     answered: int = 0
+    resolved: int = 0
     closed_not_fixed: int = 0
     overdue: int = 0
     backlog: int = 0
@@ -104,10 +109,15 @@ class Figures:
         """The share of the complaints received that had a first response (0 to 1)."""
         return self.answered / self.received if self.received else None
 
+    @property
+    def ranking_rate(self) -> float:
+        """The Wilson lower bound (95%) of the response rate: what the ranking orders by."""
+        return wilson_lower_bound(self.answered, self.received)
+
 
 @dataclass(frozen=True)
 class Leaderboard:
-    """The best and the worst groups by response rate (ties: the faster median response)."""
+    """The best and the worst groups, in the order of :func:`ranked`."""
 
     best: list[Figures] = field(default_factory=list)
     worst: list[Figures] = field(default_factory=list)
@@ -139,11 +149,13 @@ def group_key(grouping: str) -> ColumnElement | None:
 
 
 def counts_query(grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE) -> Select:
-    """Per group: ``key, received, answered, closed_not_fixed, overdue`` (overdue at ``at``)."""
+    """Per group: ``key, received, answered, resolved, closed_not_fixed, overdue`` (overdue at
+    ``at``)."""
     return _grouped(
         grouping,
         func.count().label("received"),
         func.count(ComplaintCase.first_response_at).label("answered"),
+        func.count(case((ComplaintCase.status == RESOLVED, 1))).label("resolved"),
         func.count(case((ComplaintCase.status == CLOSED, 1))).label("closed_not_fixed"),
         func.count(case((overdue(at), 1))).label("overdue"),
     ).where(*period.clauses(), *scope.clauses())
@@ -196,6 +208,7 @@ def period_figures(
             row.key,
             received=row.received,
             answered=row.answered,
+            resolved=row.resolved,
             closed_not_fixed=row.closed_not_fixed,
             overdue=row.overdue,
         )
@@ -231,8 +244,8 @@ def name_groups(
 
 
 def ranked(groups: Iterable[Figures]) -> list[Figures]:
-    """Groups by response rate, highest first; ties go to the faster median response, then
-    the name. Groups without complaints come last."""
+    """Groups by the Wilson lower bound of their response rate, highest first; ties go to the
+    faster median response, then the name. Groups without complaints come last."""
     return sorted(groups, key=_rank_order)
 
 
@@ -246,10 +259,9 @@ def leaderboard(groups: Sequence[Figures], size: int = 5) -> Leaderboard:
 
 
 def _rank_order(group: Figures) -> tuple[float, float, str]:
-    rate = group.response_rate
     median = group.median_response_hours
     return (
-        -rate if rate is not None else math.inf,
+        -group.ranking_rate if group.received else math.inf,
         median if median is not None else math.inf,
         str(group.name) if group.key else "",
     )

@@ -49,6 +49,7 @@ TABLE_HEADER = (
     _l("Change since the week before (points)"),
     _l("Median hours to first response"),
     _l("Median hours to completion"),
+    _l("Resolved"),
     _l("Closed, not fixed"),
     _l("Overdue"),
     _l("Waiting now"),
@@ -115,6 +116,11 @@ class WeeklyRow:
     @property
     def name(self) -> str | LazyString:
         return self.current.name
+
+    @property
+    def has_complaints(self) -> bool:
+        """Whether it received complaints in either week."""
+        return bool(self.current.received or self.previous.received)
 
     @property
     def rate_change(self) -> float | None:
@@ -188,6 +194,7 @@ def _table_row(section: str, position: int | None, row: WeeklyRow) -> list[Any]:
         _percent(row.rate_change),
         _rounded(now.median_response_hours),
         _rounded(now.median_completion_hours),
+        now.resolved,
         now.closed_not_fixed,
         now.overdue,
         now.backlog,

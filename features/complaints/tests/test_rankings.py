@@ -27,6 +27,7 @@ from features.complaints.rankings import (
     rank,
 )
 from features.complaints.settings import routing_of
+from features.complaints.wilson import wilson_lower_bound
 from hub.app import create_app
 from hub.areas import import_areas
 from hub.config import Settings
@@ -293,3 +294,48 @@ def test_an_empty_period_ranks_nothing(make_app, database_url) -> None:
 
     assert ranking(app, KELURAHAN) == {}
     assert leaderboard([]).best == []
+
+
+@pytest.mark.parametrize(
+    ("answered", "received", "bound"),
+    [(1, 1, 0.2065), (50, 100, 0.4038), (0, 0, 0.0), (0, 5, 0.0), (10, 10, 0.7225)],
+)
+def test_the_wilson_lower_bound(answered: int, received: int, bound: float) -> None:
+    assert wilson_lower_bound(answered, received) == pytest.approx(bound, abs=5e-5)
+
+
+def test_an_area_with_one_answered_complaint_ranks_below_a_busier_one(
+    make_app, database_url
+) -> None:
+    app = make_app(database_url, language="en")
+    add_complaints(
+        app,
+        [
+            Complaint(SETU, "dlh", at(0), "in_progress", response=1),
+            *(
+                Complaint(MUNJUL, "dlh", at(n), "resolved", response=1, resolved=2)
+                for n in range(9)
+            ),
+            Complaint(MUNJUL, "dlh", at(9), "open"),
+        ],
+    )
+
+    rows = list(ranking(app, KELURAHAN).values())
+
+    # Setu answered 1 of 1 (100%), Munjul 9 of 10 (90%): one complaint says little, so the
+    # Wilson lower bound ranks Munjul (59.6%) above Setu (20.7%); the rates shown stay as they are.
+    assert [(row.key, row.response_rate) for row in rows] == [(MUNJUL, 0.9), (SETU, 1.0)]
+    assert [row.ranking_rate for row in rows] == pytest.approx([0.5958, 0.2065], abs=5e-5)
+    assert leaderboard(rows, size=1).best[0].key == MUNJUL
+
+
+def test_resolved_and_closed_not_fixed_are_counted_apart(city: Flask) -> None:
+    rows = ranking(city, KELURAHAN)
+
+    assert {key: (row.resolved, row.closed_not_fixed) for key, row in rows.items()} == {
+        SETU: (2, 1),
+        MUNJUL: (1, 0),
+        CILANGKAP: (0, 0),
+        PISANGAN_BARU: (0, 0),
+        None: (0, 0),
+    }

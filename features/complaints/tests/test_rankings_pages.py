@@ -80,6 +80,12 @@ def table_rows(page: str, section: int = 0) -> list[list[str]]:
     ]
 
 
+def only_the_portals_scripts(page: str) -> bool:
+    """Whether the page runs no script but the portal's own, for working without signal."""
+    scripts = re.findall(r"<script[^>]*>", page)
+    return all("webapp-messages" in tag or "offline.js" in tag for tag in scripts)
+
+
 def test_rankings_default_to_the_kelurahan_over_the_last_seven_days(admin: FlaskClient) -> None:
     page = admin.get("/complaints/rankings").text
 
@@ -92,8 +98,8 @@ def test_rankings_default_to_the_kelurahan_over_the_last_seven_days(admin: Flask
     ]
     assert rows[0][5] == "2.0"  # median hours to a first response: 1 and 3
     assert "3 complaints received" in page and "66.7% had a first response" in page
-    assert "Highest response rate" in page and "Lowest response rate" in page
-    assert "<script" not in page
+    assert "Top of the ranking" in page and "Bottom of the ranking" in page
+    assert only_the_portals_scripts(page)
 
 
 def test_rankings_by_kecamatan_and_agency_over_chosen_days(admin: FlaskClient) -> None:
@@ -102,7 +108,9 @@ def test_rankings_by_kecamatan_and_agency_over_chosen_days(admin: FlaskClient) -
     by_kecamatan = table_rows(admin.get(f"/complaints/rankings?by=kecamatan&from={start}").text)
     by_agency = table_rows(admin.get(f"/complaints/rankings?by=agency&from={start}").text)
 
-    assert [row[1:4] for row in by_kecamatan] == [["Matraman", "1", "1"], ["Cipayung", "5", "3"]]
+    # Matraman answered its one complaint (100%), Cipayung three of five (60%); the ranking
+    # goes by the Wilson lower bound, 20.7% for one of one and 23.1% for three of five.
+    assert [row[1:4] for row in by_kecamatan] == [["Cipayung", "5", "3"], ["Matraman", "1", "1"]]
     assert [row[1:4] for row in by_agency] == [
         ["Dinas Lingkungan Hidup", "4", "4"],
         ["Dinas Perhubungan", "2", "0"],
@@ -147,7 +155,7 @@ def test_the_pages_speak_indonesian(indonesian: FlaskClient) -> None:
     weekly = indonesian.get(f"/complaints/weekly?week={WEEK}").text
 
     assert ">Peringkat</a>" in rankings
-    assert "Tingkat tanggapan tertinggi" in rankings
+    assert "Teratas dalam peringkat" in rankings
     assert "Laporan kinerja mingguan" in weekly
 
 
@@ -155,7 +163,7 @@ def test_the_weekly_report_shows_last_week_by_default(admin: FlaskClient) -> Non
     page = admin.get("/complaints/weekly").text
 
     assert f'name="week" value="{LAST_WEEK}"' in page
-    assert "@media print" in page and "<script" not in page
+    assert "@media print" in page and only_the_portals_scripts(page)
 
 
 def test_the_weekly_report_by_kecamatan_and_agency(admin: FlaskClient) -> None:
@@ -223,3 +231,59 @@ def test_the_weekly_report_downloads_as_xlsx_in_indonesian(
         (agency, 1, "dlh", "Dinas Lingkungan Hidup", 1, 1, 100),
         (total, None, None, everything, 1, 1, 100),
     ]
+
+
+def drawing(page: str) -> tuple[str, dict[str, list[float]]]:
+    """The page's one chart: its opening tag, and the lengths of its bars by class."""
+    (svg,) = re.findall(r"<svg class=\"chart\".*?</svg>", page, re.S)
+    lengths: dict[str, list[float]] = {}
+    for kind, width in re.findall(
+        r'<rect class="(bar|before)" x="0" y="[\d.]+" width="([\d.]+)"', svg
+    ):
+        lengths.setdefault(kind, []).append(float(width))
+    return svg.split(">", 1)[0], lengths
+
+
+def test_the_rankings_draw_a_bar_per_area_as_long_as_its_rate(admin: FlaskClient) -> None:
+    start = (TODAY - timedelta(days=45)).isoformat()
+    page = admin.get(f"/complaints/rankings?by=kecamatan&from={start}").text
+
+    assert "Ranked by the Wilson lower bound (95%) of the response rate" in page
+    tag, lengths = drawing(page)
+    assert 'role="img"' in tag and 'aria-label="Bar chart' in tag
+    assert 'viewBox="0 0 320 ' in tag and 'width="100%"' in tag
+    cipayung, matraman = lengths["bar"]  # in ranking order: 3 of 5, then 1 of 1
+    assert cipayung / matraman == pytest.approx(0.6)
+    assert only_the_portals_scripts(page)
+
+
+def test_the_rankings_count_the_resolved_and_the_closed_not_fixed(admin: FlaskClient) -> None:
+    page = admin.get("/complaints/rankings").text
+
+    header = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)
+    assert header[7:9] == ["Resolved", "Closed, not fixed"]
+    assert [row[7:9] for row in table_rows(page)] == [["0", "0"], ["0", "0"]]
+
+
+def test_the_rankings_say_how_they_are_ordered_in_indonesian(indonesian: FlaskClient) -> None:
+    page = indonesian.get("/complaints/rankings").text
+
+    assert (
+        "Diurutkan menurut batas bawah Wilson (95%) dari tingkat tanggapan, agar wilayah dengan"
+        " sedikit aduan tidak langsung di puncak."
+    ) in page
+
+
+def test_the_printable_weekly_report_draws_this_week_beside_the_week_before(
+    admin: FlaskClient,
+) -> None:
+    page = admin.get(f"/complaints/weekly?week={WEEK}").text
+
+    tag, lengths = drawing(page)
+    assert 'role="img"' in tag and f"week {WEEK.week}" in tag
+    # Cipayung answered one of two this week and had nothing the week before: one bar, half long.
+    assert lengths == {"bar": [125.0]}
+    # Printed, the drawing is kept (only the menu, the form and the links are left out) in black.
+    assert '<figure class="chart-box">' in page
+    assert re.search(r"@media print \{.*\.chart \.bar \{ fill: #000; \}", page, re.S)
+    assert [row[8:10] for row in table_rows(page, 0)] == [["0", "0"]]  # resolved, closed

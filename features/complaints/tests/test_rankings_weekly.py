@@ -146,9 +146,11 @@ def test_the_report_as_a_table(city: Flask) -> None:
         "Answered",
         "Response rate (%)",
     ]
+    assert header[10:12] == ["Resolved", "Closed, not fixed"]
+    environment = "Dinas Lingkungan Hidup"
     assert rows == [
-        ["Kecamatan", 1, CIPAYUNG, "Cipayung", 1, 1, 100.0, 100.0, 2.0, None, 0, 0, 1, 1, 0.0],
-        ["Kecamatan", 2, MATRAMAN, "Matraman", 2, 1, 50.0, -50.0, 6.0, 8.0, 0, 0, 1, 2, 100.0],
-        ["Agency", 1, "dlh", "Dinas Lingkungan Hidup", 3, 2, 66.7, 0.0, 4.0, 8.0, 0, 0, 2, 3, 66.7],
-        ["Total", None, "", "All complaints", 3, 2, 66.7, 0.0, 4.0, 8.0, 0, 0, 2, 3, 66.7],
+        ["Kecamatan", 1, CIPAYUNG, "Cipayung", 1, 1, 100.0, 100.0, 2.0, None, 0, 0, 0, 1, 1, 0.0],
+        ["Kecamatan", 2, MATRAMAN, "Matraman", 2, 1, 50.0, -50.0, 6.0, 8.0, 1, 0, 0, 1, 2, 100.0],
+        ["Agency", 1, "dlh", environment, 3, 2, 66.7, 0.0, 4.0, 8.0, 1, 0, 0, 2, 3, 66.7],
+        ["Total", None, "", "All complaints", 3, 2, 66.7, 0.0, 4.0, 8.0, 1, 0, 0, 2, 3, 66.7],
     ]
