@@ -8,7 +8,8 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
   room's wall screens; its data shapes are in :mod:`hub.widgets`, the kinds ``KPI``, ``RANKING``,
   ``TREND``, ``MAP`` and ``FEED``), :class:`WallScreen` (a screen of the default wall),
   :class:`SettingsSection` (a table of the configuration, with :data:`RateLimit` for rates),
-  :class:`PeriodicTask` (work on every scheduler tick), and the ``hookimpl`` marker.
+  :class:`PeriodicTask` (work on every scheduler tick), :class:`Agency` (an agency officers
+  belong to), and the ``hookimpl`` marker.
 - The hub itself: :class:`Hub` (every hook's ``hub``: settings, areas, ``db``, ``queue``;
   :func:`current_hub` in a request, :func:`worker_hub` in a job) and :class:`Settings`.
 - Writing a simulator: :class:`FaultInjector` (the faults every simulator takes through
@@ -32,7 +33,12 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
   :func:`health_of_all`; :data:`ERROR_MESSAGES` for the portal's error pages.
 - Changing data from a page: :func:`audit` for the audit log, :func:`note_change` so the wall
   screens follow the change, :class:`Problem` (and :class:`InvalidFields`) to refuse with a clear
-  message, :func:`rate_limit` for a limit per client address.
+  message, :func:`rate_limit` for a limit per client address; :func:`saved_reply`,
+  :func:`refused_reply` and :func:`wants_json` for a form that may wait on a phone without
+  signal (it carries a ``client_id`` and is sent later by the service worker).
+- Telling people: :func:`notify` with a :class:`Message` puts a line in each person's inbox
+  and queues its deliveries to their channels; a plugin's own :class:`Channel` raises
+  :class:`ChannelDown` or :class:`ChannelRefused` and receives an :class:`OutgoingMessage`.
 - Files: :func:`open_storage` (kept by content hash), :func:`checked_type` and
   :func:`process_photo` for an upload (photos re-encoded without their metadata).
 - Downloads: a :class:`Table` as a CSV or XLSX file that keeps formulas as text, as bytes
@@ -47,6 +53,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from hub.accounts import Account, disable_account, provision_account
+from hub.agencies import Agency
 from hub.areas import AreaDirectory, AreaRow, is_within, level_of
 from hub.audit import audit
 from hub.auth import OPERATORS
@@ -64,8 +71,11 @@ from hub.menu import MenuItem
 from hub.models import Area, Record, Source, SyncRun, User
 from hub.models.base import Base, BigId, Json, UTCDateTime, utcnow
 from hub.models.run import SUCCEEDED
+from hub.notify.channels import Channel, ChannelDown, ChannelRefused, OutgoingMessage
+from hub.notify.messages import Message, notify
 from hub.periodic import PeriodicTask
 from hub.portal.errors import CSRF_MESSAGE, ERROR_MESSAGES
+from hub.portal.replies import refused_reply, saved_reply, wants_json
 from hub.portal.sources import health_of_all
 from hub.problems import InvalidFields, Problem
 from hub.sections import SettingsSection
@@ -133,12 +143,16 @@ __all__ = [
     "SUCCEEDED",
     "TREND",
     "Account",
+    "Agency",
     "Area",
     "AreaDirectory",
     "AreaRow",
     "AuthError",
     "Base",
     "BigId",
+    "Channel",
+    "ChannelDown",
+    "ChannelRefused",
     "ConfigError",
     "ConfigField",
     "Connector",
@@ -154,6 +168,8 @@ __all__ = [
     "InvalidRecord",
     "Json",
     "MenuItem",
+    "Message",
+    "OutgoingMessage",
     "Page",
     "PageStore",
     "PeriodicTask",
@@ -201,6 +217,7 @@ __all__ = [
     "json_response",
     "level_of",
     "note_change",
+    "notify",
     "open_storage",
     "preview_import",
     "process_photo",
@@ -208,10 +225,13 @@ __all__ = [
     "rate_limit",
     "read_json",
     "read_session",
+    "refused_reply",
     "require_api_key",
     "roles_required",
+    "saved_reply",
     "source_health",
     "utcnow",
+    "wants_json",
     "within",
     "worker_hub",
 ]

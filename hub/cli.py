@@ -38,6 +38,7 @@ from hub.config import load_settings
 from hub.demo import run_demo
 from hub.models import ROLES, User
 from hub.models.user import NO_PASSWORD
+from hub.notify.push import write_key_pair
 from hub.problems import InvalidFields, Problem
 from hub.scaffold import new_plugin
 from hub.sources import ConfigError
@@ -377,6 +378,24 @@ def scheduler_command() -> None:
     hub = current_hub()
     click.echo(f"scheduler ticking every {hub.settings.scheduler_tick}s")
     run_scheduler(hub)
+
+
+@cli.group()
+def notify() -> None:
+    """Messages to people outside the portal."""
+
+
+@notify.command("vapid-keys")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def notify_vapid_keys(path: Path) -> None:
+    """Write a new VAPID private key to PATH, for push notifications to the staff's phones."""
+    try:
+        public_key = write_key_pair(path)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+    click.echo(f"wrote {path}; its public key is {public_key}")
+    click.echo(f'next, in [notify]: vapid_private_key_file = "{path.resolve()}"')
+    click.echo('                   vapid_subject = "mailto:<the administrator\'s address>"')
 
 
 @cli.command("new-plugin")

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from hub.agencies import Agency
     from hub.kinds import RecordKind
     from hub.menu import MenuItem
+    from hub.notify.channels import Channel
     from hub.periodic import PeriodicTask
     from hub.sections import SettingsSection
     from hub.simulators import Simulator
@@ -145,4 +147,22 @@ def register_migrations(hub: Hub) -> list[Path]:
     Each folder holds a branch of the hub's migrations: its first revision has
     ``down_revision = None``, a ``branch_labels`` of the plugin's name and ``depends_on`` the
     hub revision it needs. ``simpul db upgrade`` brings every loaded plugin's branch to its head.
+    """
+
+
+@hookspec
+def register_agencies(hub: Hub) -> list[Agency]:
+    """The agencies (dinas, suku dinas) the plugin works with, such as those it routes work to.
+
+    The user administration offers them for an officer's agency and accepts no other code; while
+    no plugin offers any, it accepts any well-formed code.
+    """
+
+
+@hookspec
+def register_channels(hub: Hub) -> list[Channel]:
+    """Channels by which people may be told of what waits for them, besides the hub's e-mail,
+    chat apps and push. Each person enters their address on the channel and turns it on; the
+    notification outbox calls ``channel.send`` on the workers, retrying while it raises
+    ``ChannelDown`` and giving up with the reason when it raises ``ChannelRefused``.
     """

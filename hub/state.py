@@ -2,7 +2,7 @@
 
 It holds the settings, the plugins, the area directory, the database, Redis and the job queue,
 and what the plugins declared (source types, record kinds, simulators, screens, menu items,
-periodic tasks). One app has one; :func:`current_hub` finds it.
+periodic tasks, agencies, channels). One app has one; :func:`current_hub` finds it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,20 @@ import redis
 from flask import Flask, current_app
 from rq import Queue
 
+from hub.agencies import Agency
 from hub.areas import BUNDLED_AREAS, AreaDirectory
 from hub.changes import note_records, publish_on_commit
 from hub.db import Database
 from hub.kinds import RecordKind
 from hub.live.events import LiveChannel, live_channel
 from hub.menu import HUB_MENU, MenuItem
+from hub.notify.channels import Channel
+from hub.notify.chat import CHAT
+from hub.notify.email import EMAIL
+from hub.notify.outbox import send_due
+from hub.notify.push import PUSH
+from hub.notify.settings import SECTION as NOTIFY
+from hub.notify.settings import NotifySettings
 from hub.periodic import PeriodicTask
 from hub.plugins import PluginRegistry
 from hub.sections import SettingsSection
@@ -49,6 +57,8 @@ class Hub:
             Path(settings.areas_dir) if settings.areas_dir else BUNDLED_AREAS
         )
         self._parsed_sections: dict[str, Any] = {}
+        self.app: Flask | None = None
+        """The app this is the hub of, once bound."""
         self.owners: dict[tuple[str, str], str] = {}
         """The plugin that declared each named object, by (hook, name)."""
 
@@ -101,11 +111,32 @@ class Hub:
 
     @cached_property
     def periodic_tasks(self) -> dict[str, PeriodicTask]:
-        return self._unique("register_periodic_tasks", PeriodicTask)
+        """The hub's own (sending notifications), then the plugins'."""
+        own = PeriodicTask("notifications", send_due)
+        return {own.name: own, **self._unique("register_periodic_tasks", PeriodicTask)}
+
+    @cached_property
+    def channels(self) -> dict[str, Channel]:
+        """The channels people may choose: e-mail (once an SMTP server is configured), chat
+        apps, push to the installed portal (once a VAPID key is configured), then the plugins'."""
+        rules = self.section(NOTIFY)
+        own = [CHAT] if not rules.smtp_host else [EMAIL, CHAT]
+        if rules.vapid_private_key_file:
+            own.append(PUSH)
+        return {channel.name: channel for channel in own} | self._unique(
+            "register_channels", Channel
+        )
+
+    @cached_property
+    def agencies(self) -> dict[str, Agency]:
+        """The agencies the plugins offer, by code, in plugin order."""
+        return self._unique("register_agencies", Agency, key="code")
 
     @cached_property
     def sections(self) -> dict[str, SettingsSection]:
-        return self._unique("register_settings", SettingsSection)
+        """The hub's own tables (``[notify]``), then the plugins'."""
+        own = SettingsSection(NOTIFY, NotifySettings.model_validate)
+        return {own.name: own, **self._unique("register_settings", SettingsSection)}
 
     def section(self, name: str) -> Any:
         """A plugin's own table of the configuration (``[name]``), as its section parsed it."""
@@ -153,20 +184,24 @@ class Hub:
             known = ", ".join(sorted(self.source_types)) or "none"
             raise ConfigError(f"unknown source type {name!r} (installed types: {known})") from None
 
-    def _unique(self, hook_name: str, expected: type) -> dict:
+    def _unique(self, hook_name: str, expected: type, key: str = "name") -> dict:
+        """What the plugins declared, by ``key``; a second declaration of one is an error of
+        the plugin that made it."""
         found: dict = {}
         for plugin_name, item in self.plugins.collect(hook_name, expected, hub=self):
-            if item.name in found:
-                error = ValueError(f"{item.name!r} is already registered by another plugin")
+            name = getattr(item, key)
+            if name in found:
+                error = ValueError(f"{name!r} is already registered by another plugin")
                 self.plugins.record_error(plugin_name, f"{hook_name}: {error}", error)
                 continue
-            found[item.name] = item
-            self.owners[(hook_name, item.name)] = plugin_name
+            found[name] = item
+            self.owners[(hook_name, name)] = plugin_name
         return found
 
     def bind(self, app: Flask) -> None:
         """Make this the hub of ``app``."""
         app.extensions[EXTENSION] = self
+        self.app = app
 
 
 def current_hub(app: Flask | None = None) -> Hub:

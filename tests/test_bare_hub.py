@@ -30,7 +30,8 @@ def test_a_hub_with_no_plugin_starts_signs_in_ticks_and_shows_its_live_room(
     assert "No data sources yet." in sources.text
     assert "/sources" in menu and "/live/" not in menu
     assert {p["name"]: p["state"] for p in plugins} == dict.fromkeys(installed_plugins, "disabled")
-    assert (hub.source_types, hub.record_kinds, hub.periodic_tasks) == ({}, {}, {})
+    assert (hub.source_types, hub.record_kinds) == ({}, {})
+    assert list(hub.periodic_tasks) == ["notifications"] and list(hub.channels) == ["chat"]
 
     assert tick(hub) == []
     assert len(hub.queue) == 0

@@ -10,6 +10,7 @@ import pytest
 
 from hub.app import create_app
 from hub.config import Settings, load_settings
+from hub.notify.settings import NotifySettings
 from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.state import current_hub
 
@@ -410,3 +411,5 @@ def test_the_production_example_is_a_valid_configuration():
 
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.secure_cookies and settings.sources
+    notify = NotifySettings.model_validate(settings.sections["notify"])
+    assert notify.smtp_host and notify.quiet_span() == (21 * 60, 6 * 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -11,15 +12,20 @@ import httpx
 import pytest
 from flask import Blueprint, Flask
 from pydantic import BaseModel, Field
+from rq import SimpleWorker
 from sqlalchemy import func, select, text
 from sqlalchemy import inspect as inspect_schema
 
 from hub import hookspecs, migrate
 from hub.api import (
+    Agency,
+    Channel,
+    ChannelRefused,
     ConfigError,
     ConfigField,
     InvalidRecord,
     MenuItem,
+    Message,
     Page,
     PeriodicTask,
     RecordIn,
@@ -32,13 +38,25 @@ from hub.api import (
     WallScreen,
     Widget,
     hookimpl,
+    notify,
 )
 from hub.db import Database
-from hub.models import AuditEntry, Playlist, Record, RecordError, Screen
+from hub.models import (
+    AuditEntry,
+    ChannelAddress,
+    Delivery,
+    Playlist,
+    Record,
+    RecordError,
+    Screen,
+    User,
+)
 from hub.models.base import utcnow
 from hub.sources import SourceSettings
 from hub.state import current_hub
+from hub.sync import jobs
 from hub.sync.scheduler import tick
+from hub.testing import csrf_token
 
 PAGES: list[list[dict]] = []
 
@@ -166,6 +184,14 @@ class GaugePlugin:
         return [GAUGE_MIGRATIONS] if GAUGE_MIGRATIONS.is_dir() else []
 
     @hookimpl
+    def register_agencies(self):
+        return [Agency("bpbd", "Badan Penanggulangan Bencana Daerah")]
+
+    @hookimpl
+    def register_channels(self):
+        return [SIREN]
+
+    @hookimpl
     def records_changed(self, session, changes):
         for change in changes:
             session.add(
@@ -181,6 +207,23 @@ class GaugePlugin:
                     },
                 )
             )
+
+
+SIRENS: list = []
+"""What the sample plugin's channel sent: (siren, title, url)."""
+
+
+def sound_siren(hub, message) -> None:
+    if message.to == "siren-broken":
+        raise ChannelRefused("that siren is out of order")
+    SIRENS.append((message.to, message.title, message.url))
+
+
+def siren_address(address: str) -> str | None:
+    return None if address.startswith("siren-") else "A siren's name starts with siren-."
+
+
+SIREN = Channel("siren", "Flood siren", "Siren name", sound_siren, siren_address)
 
 
 class BrokenObserver:
@@ -489,3 +532,76 @@ def upgrade():
 def downgrade():
     op.drop_table("gauge_notes")
 """
+
+
+class MoreAgencies:
+    @hookimpl
+    def register_agencies(self):
+        return [Agency("bpbd", "BPBD again"), Agency("damkar", "Dinas Pemadam Kebakaran")]
+
+
+def test_register_agencies_gives_the_codes_an_officer_may_have(app, make_user, sign_in):
+    hub_app = app(extra_plugins={"more": MoreAgencies()})
+    hub = current_hub(hub_app)
+    make_user(hub_app, "boss", "admin")
+    client = hub_app.test_client()
+    sign_in(client, "boss")
+    form = client.get("/users/new").text
+
+    def create(username, agency_code):
+        data = {"username": username, "role": "officer", "agency_code": agency_code}
+        token = csrf_token(client, "/users/new")
+        return client.post("/users/new", data={"csrf_token": token, **data})
+
+    assert list(hub.agencies.values()) == [
+        Agency("bpbd", "Badan Penanggulangan Bencana Daerah"),
+        Agency("damkar", "Dinas Pemadam Kebakaran"),
+    ]
+    assert hub.owners[("register_agencies", "bpbd")] == "gauges"
+    assert hub.plugins.plugins["more"].last_error == (
+        "register_agencies: 'bpbd' is already registered by another plugin"
+    )
+    assert '<option value="damkar">Dinas Pemadam Kebakaran (damkar)</option>' in form
+    assert create("petugas.damkar", "damkar").status_code == 200
+    refused = create("petugas.dlh", "dlh")
+    assert refused.status_code == 422
+    assert "Tidak ada dinas dengan kode dlh. Pilih salah satu: bpbd, damkar." in refused.text
+
+
+def test_register_agencies_refuses_a_badly_formed_code():
+    with pytest.raises(ValueError, match="agency code 'Dinas LH' must be 2 to 32 lowercase"):
+        Agency("Dinas LH", "Dinas Lingkungan Hidup")
+
+
+def test_register_channels_delivers_through_the_plugins_channel(app, make_user, sign_in, redis_url):
+    SIRENS.clear()
+    hub_app = app()
+    hub = current_hub(hub_app)
+    officer = make_user(hub_app, "bpbd", "officer", agency_code="bpbd")
+    broken = make_user(hub_app, "other", "officer", agency_code="bpbd")
+    client = hub_app.test_client()
+    sign_in(client, "bpbd")
+
+    def choose(address: str):
+        token = csrf_token(client, "/inbox/settings")
+        data = {"csrf_token": token, "address-siren": address, "enabled-siren": "on"}
+        return client.post("/inbox/settings", data=data)
+
+    assert list(hub.channels) == ["chat", "siren"]
+    assert "Flood siren" in client.get("/inbox/settings").text
+    refused = choose("horn-1")
+    assert refused.status_code == 400 and "starts with siren-" in refused.text
+    assert choose("siren-1").status_code == 302
+    with hub.db.session() as session:
+        session.add(ChannelAddress(user_id=broken.id, channel="siren", address="siren-broken"))
+    message = Message("flood", "/gauges", lambda count: (f"{count} gauges on alert", ""))
+    with hub.db.session() as session:
+        notify(hub, session, [session.get(User, officer.id), session.get(User, broken.id)], message)
+    hub.periodic_tasks["notifications"].run(hub, utcnow() + timedelta(minutes=1))
+    jobs.bind(hub_app)
+    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+
+    assert SIRENS == [("siren-1", "1 gauges on alert", "http://127.0.0.1:5000/gauges")]
+    with hub.db.read_session() as session:
+        failures = session.execute(select(Delivery.state, Delivery.last_error)).all()
+    assert sorted(failures) == [("failed", "that siren is out of order"), ("sent", None)]

@@ -1,13 +1,15 @@
 """What officials do to a complaint: answer it, hand it off, assign it, merge it, reopen it.
 
 Each action checks who may do it and what the workflow allows, changes the case, adds a history
-event and an audit entry, and (for answers) queues the write-back to the source app, all in the
-caller's transaction. A refused action raises :class:`~hub.problems.Problem` with a
-message for the person and changes nothing.
+event and an audit entry, (for answers) queues the write-back to the source app, and tells the
+people a hand-off, an assignment or a reopening concerns, all in the caller's transaction. A
+refused action raises :class:`~hub.problems.Problem` with a message for the person and changes
+nothing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -17,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from features.complaints import outbox
+from features.complaints import notices, outbox
 from features.complaints.access import may_handle
 from features.complaints.cases import KIND
+from features.complaints.kind import COMPLAINT
 from features.complaints.models import ComplaintCase, ComplaintEvent
 from features.complaints.routing import Routing
 from features.complaints.statuses import (
@@ -40,6 +43,7 @@ from hub.api import (
     User,
     audit,
     checked_type,
+    current_hub,
     note_change,
     process_photo,
     utcnow,
@@ -47,6 +51,7 @@ from hub.api import (
 
 NOTE_LIMIT = 2000
 PHOTO_LIMIT = 4
+CLIENT_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,32 @@ def answer(
     resolution: str | None = None,
     max_bytes: int,
     writes_back: bool,
+    client_id: str | None = None,
+    seen_status: str | None = None,
 ) -> ComplaintEvent:
-    """Answer a complaint with a note, photos and a new (or the same) status."""
+    """Answer a complaint with a note, photos and a new (or the same) status.
+
+    ``client_id``, chosen by the form once per answer, makes the same answer sent again (a
+    double tap, or a phone sending what it kept without signal) return the answer it made.
+    ``seen_status`` is the status the person saw when they wrote: an answer to a complaint whose
+    status changed since is refused, so an answer that waited on a phone overwrites nothing.
+    """
     case = handled_case(session, user, record_id)
+    client_id = _client_id(client_id)
+    earlier = client_id and _answered_before(session, record_id, client_id)
+    if earlier:
+        return earlier
+    if seen_status and seen_status != case.status:
+        raise Problem(
+            "changed",
+            _l(
+                "While your answer waited, the complaint changed: it is now “%(status)s”. Your"
+                " answer was not saved; read the complaint again before you answer.",
+                status=_status_label(case.status),
+            ),
+            "status",
+            409,
+        )
     note = _note(note)
     _check_answer(case, status, photos, resolution)
     digests = [_store_photo(storage, photo, max_bytes) for photo in photos]
@@ -82,6 +110,7 @@ def answer(
     if status in FINISHED:
         case.resolved_at, case.resolution = now, resolution if status == CLOSED else None
     event = _event(session, case, user, "answer", previous, note, photos=digests)
+    event.client_id = client_id or None
     audit(
         session,
         user,
@@ -131,6 +160,8 @@ def hand_off(
     case.updated_at = utcnow()
     event = _event(session, case, user, "handoff", previous, _note(note), **detail)
     audit(session, user, "complaint.handoff", "complaint", record_id, **detail)
+    before = (detail["from_area"], detail["from_agency"])
+    notices.handed_off(current_hub(), session, user, case, before, event.note)
     return event
 
 
@@ -143,6 +174,7 @@ def assign(session: Session, user: User, record_id: int, assignee_id: int) -> Co
     case.assignee_id, case.updated_at = assignee.id, utcnow()
     event = _event(session, case, user, "assign", case.status, "", assignee=assignee.username)
     audit(session, user, "complaint.assign", "complaint", record_id, assignee=assignee.username)
+    notices.assigned(current_hub(), session, user, case, assignee)
     return event
 
 
@@ -180,9 +212,10 @@ def reopen(session: Session, user: User, record_id: int, note: str) -> Complaint
     case.status, case.resolution, case.resolved_at = OPEN, None, None
     case.duplicate_of_id = None
     case.reopened += 1
-    case.updated_at = utcnow()
+    case.updated_at = case.remind_at = utcnow()
     event = _event(session, case, user, "reopen", previous, _note(note))
     audit(session, user, "complaint.reopen", "complaint", record_id)
+    notices.reopened(current_hub(), session, [case], user)
     return event
 
 
@@ -213,6 +246,26 @@ def _check_answer(
         )
     if len(photos) > PHOTO_LIMIT:
         raise Problem("photos", _l("At most %(count)d photos.", count=PHOTO_LIMIT), "photos")
+
+
+def _client_id(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value and not CLIENT_ID.fullmatch(value):
+        raise Problem("client_id", _l("The form is damaged: reload the page."), "client_id")
+    return value or None
+
+
+def _answered_before(session: Session, record_id: int, client_id: str) -> ComplaintEvent | None:
+    return session.scalar(
+        select(ComplaintEvent).where(
+            ComplaintEvent.record_id == record_id, ComplaintEvent.client_id == client_id
+        )
+    )
+
+
+def _status_label(status: str) -> str:
+    found = COMPLAINT.status(status)
+    return str(found.label) if found else status
 
 
 def _note(note: str) -> str:

@@ -1,19 +1,23 @@
 """Keeping each complaint's case in step with what its source says.
 
 Called through the ``records_changed`` hook inside the sync's transaction: a new complaint gets
-its case (routed to its kelurahan and its category's agency, with SLA due times); a status the
-source changed is recorded in the history, and a complaint the citizen disputed is reopened.
+its case (routed to its kelurahan and its category's agency, with SLA due times and the moment
+its first reminder is due); a status the source changed is recorded in the history, and a
+complaint the citizen disputed is reopened.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from features.complaints.models import ComplaintCase, ComplaintEvent
+from features.complaints.reminders import first_look
 from features.complaints.routing import Routing
+from features.complaints.settings import ReminderSettings
 from features.complaints.statuses import CANONICAL, FINISHED, OPEN
 from hub.api import RecordChange, utcnow
 
@@ -21,39 +25,56 @@ KIND = "complaint"
 SOURCE_ACTOR = "source"
 
 
-def follow_changes(session: Session, routing: Routing, changes: list[RecordChange]) -> None:
+@dataclass
+class Followed:
+    """What a page of changes did to the cases: the new ones (their columns), and those the
+    citizen disputed."""
+
+    new: list[dict] = field(default_factory=list)
+    disputed: list[ComplaintCase] = field(default_factory=list)
+
+
+def follow_changes(
+    session: Session, routing: Routing, rules: ReminderSettings, changes: list[RecordChange]
+) -> Followed:
+    followed = Followed()
     complaints = [change for change in changes if change.kind == KIND]
     if not complaints:
-        return
+        return followed
     ids = [change.record_id for change in complaints]
     cases = {
         case.record_id: case
         for case in session.scalars(select(ComplaintCase).where(ComplaintCase.record_id.in_(ids)))
     }
     now = utcnow()
-    new_cases, events = [], []
+    events = []
     for change in complaints:
         case = cases.get(change.record_id)
         if case is None:
-            new_cases.append(new_case(routing, change, now))
+            followed.new.append(new_case(routing, rules, change, now))
         elif change.status != change.previous_status and change.status != case.status:
             events.append(follow_status(case, _status(change.status), change.updated_at or now))
+            if events[-1]["action"] == "dispute":
+                followed.disputed.append(case)
     # Core inserts, one statement a page: the ORM's bulk insert would split the rows by which
     # columns are None, into hundreds of statements.
-    if new_cases:
-        session.execute(insert(ComplaintCase.__table__), new_cases)
+    if followed.new:
+        session.execute(insert(ComplaintCase.__table__), followed.new)
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
+    return followed
 
 
-def new_case(routing: Routing, change: RecordChange, now: datetime) -> dict:
+def new_case(
+    routing: Routing, rules: ReminderSettings, change: RecordChange, now: datetime
+) -> dict:
     """The case of a complaint first seen: routed, with due times; a complaint that arrives
     already answered counts as answered when its source last changed it."""
     received = change.created_at or now
     status = _status(change.status)
     answered_at = change.updated_at or now
     rule = routing.rule(change.category)
-    return {
+    case = {
         "record_id": change.record_id,
         "status": status,
         "category": change.category,
@@ -67,6 +88,8 @@ def new_case(routing: Routing, change: RecordChange, now: datetime) -> dict:
         "reopened": 0,
         "updated_at": now,
     }
+    case["remind_at"] = first_look(ComplaintCase(**case), rules, now)
+    return case
 
 
 def follow_status(case: ComplaintCase, status: str, at: datetime) -> dict:
@@ -88,6 +111,7 @@ def follow_status(case: ComplaintCase, status: str, at: datetime) -> dict:
         case.reopened += 1
         case.resolved_at = None
         case.resolution = None
+        case.remind_at = case.updated_at
     if status != OPEN and case.first_response_at is None:
         case.first_response_at = at
     if status in FINISHED and case.resolved_at is None:

@@ -3,10 +3,10 @@ hub's copy of each citizen's photo."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.api import Base, BigId, Json, UTCDateTime, utcnow
@@ -17,6 +17,8 @@ class ComplaintCase(Base):
 
     ``status`` is the hub's canonical status; ``area_code`` and ``agency_code`` are where the
     complaint is routed now (a hand-off moves them); the timestamps feed SLA and rankings.
+    ``remind_at`` is when the scheduler next looks at it, to tell people that a deadline
+    approaches or passed (None: nothing more to tell).
     """
 
     __tablename__ = "complaint_cases"
@@ -25,6 +27,7 @@ class ComplaintCase(Base):
         Index("ix_complaint_cases_agency_received", "agency_code", "received_at"),
         Index("ix_complaint_cases_status_received", "status", "received_at"),
         Index("ix_complaint_cases_received", "received_at"),
+        Index("ix_complaint_cases_remind_at", "remind_at"),
     )
 
     record_id: Mapped[int] = mapped_column(
@@ -46,13 +49,21 @@ class ComplaintCase(Base):
         BigId, ForeignKey("records.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ComplaintEvent(Base):
-    """One step in a complaint's history: a status change, an answer, a hand-off, a merge."""
+    """One step in a complaint's history: a status change, an answer, a hand-off, a merge.
+
+    An answer keeps the ``client_id`` its form chose, so that the same answer sent twice is
+    stored once.
+    """
 
     __tablename__ = "complaint_events"
-    __table_args__ = (Index("ix_complaint_events_record_at", "record_id", "at"),)
+    __table_args__ = (
+        Index("ix_complaint_events_record_at", "record_id", "at"),
+        Index("uq_complaint_events_record_client", "record_id", "client_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     record_id: Mapped[int] = mapped_column(BigId, ForeignKey("records.id", ondelete="CASCADE"))
@@ -64,6 +75,7 @@ class ComplaintEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    client_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxMessage(Base):
@@ -117,3 +129,13 @@ class ComplaintPhoto(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ComplaintDigest(Base):
+    """How far the daily digest of one (local) day went: every person up to ``last_user_id``
+    has had theirs. A scheduler holds the row while it sends the next few."""
+
+    __tablename__ = "complaint_digests"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_user_id: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,8 +3,9 @@
 Every complaint gets a case (status, routing to an agency, deadlines), officials answer and hand
 it off from the portal, answers go back to the source app through an outbox, and rankings and a
 weekly report show who answers. The citizens' photos are copied into the hub's file store, so a
-complaint's page never depends on its source app. A plugin like any other, loaded by its entry
-point.
+complaint's page never depends on its source app. The people who handle a complaint are told
+what waits for them: new complaints, hand-offs, deadlines (escalated when missed), a daily
+digest. A plugin like any other, loaded by its entry point.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from features.complaints import cases, jobs, photos
+from features.complaints import cases, digest, jobs, notices, photos, reminders
 from features.complaints.kind import COMPLAINT
-from features.complaints.settings import SETTINGS, routing_of
+from features.complaints.settings import SETTINGS, reminders_of, routing_of
 from features.complaints.views import handling, listing, rankings
 from features.complaints.widgets.map import complaint_map_widget
 from features.complaints.widgets.tiles import complaint_widgets
 from hub.api import (
+    Agency,
     Hub,
     MenuItem,
     PeriodicTask,
@@ -31,6 +33,7 @@ from hub.api import (
     WallScreen,
     Widget,
     hookimpl,
+    utcnow,
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +62,11 @@ def register_blueprints() -> list[Blueprint]:
 @hookimpl
 def register_settings() -> list[SettingsSection]:
     return [SETTINGS]
+
+
+@hookimpl
+def register_agencies(hub: Hub) -> list[Agency]:
+    return [Agency(agency.code, agency.name) for agency in routing_of(hub).agencies]
 
 
 @hookimpl
@@ -94,6 +102,8 @@ def register_periodic_tasks() -> list[PeriodicTask]:
     return [
         PeriodicTask("complaints.photos", jobs.copy_due_photos),
         PeriodicTask("complaints.write_back", jobs.send_due_write_backs),
+        PeriodicTask("complaints.reminders", reminders.remind_due),
+        PeriodicTask("complaints.digest", digest.send_due),
     ]
 
 
@@ -104,5 +114,7 @@ def register_migrations() -> list[Path]:
 
 @hookimpl
 def records_changed(hub: Hub, session: Session, changes: list[RecordChange]) -> None:
-    cases.follow_changes(session, routing_of(hub), changes)
+    followed = cases.follow_changes(session, routing_of(hub), reminders_of(hub), changes)
     photos.follow_changes(session, changes)
+    notices.new_complaints(hub, session, followed.new, utcnow())
+    notices.reopened(hub, session, followed.disputed)

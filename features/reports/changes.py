@@ -1,7 +1,8 @@
 """Every change to a report: create (idempotent), update, attach a file, review.
 
 Each checks who may make it and what is sent before anything is written, writes in the caller's
-transaction, and leaves an entry in the audit log. A refusal is a :class:`Problem`.
+transaction, and leaves an entry in the audit log. A review is told to the report's author. A
+refusal is a :class:`Problem`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +32,19 @@ from features.reports.models import (
 )
 from features.reports.settings import report_settings
 from features.reports.uploads import store_upload
-from hub.api import Area, Hub, Problem, Storage, User, audit, note_change, utcnow
+from hub.api import (
+    Area,
+    Hub,
+    Message,
+    Problem,
+    Storage,
+    User,
+    audit,
+    current_hub,
+    note_change,
+    notify,
+    utcnow,
+)
 
 DECISIONS = {"accept": ACCEPTED, "return": RETURNED}
 
@@ -181,7 +195,34 @@ def review_report(
     report.reviewed_at = utcnow()
     audit(session, user, f"report.{decision}", KIND, report.id, comment=comment)
     note_change(session, [KIND], [report.area_code])
+    author = session.get(User, report.author_id)
+    notify(current_hub(), session, [author], _reviewed_message(report, user))
     return report
+
+
+def _reviewed_message(report: ActivityReport, reviewer: User) -> Message:
+    """What a report's author is told of its review: what to do next, with a link to it."""
+    title, comment = report.title, report.review_comment
+    person = reviewer.full_name or reviewer.username
+    accepted = report.status == ACCEPTED
+
+    def text(_count: int) -> tuple[str, str]:
+        if accepted:
+            return (
+                gettext("Your report “%(title)s” is accepted", title=title),
+                gettext("%(person)s accepted it: nothing more to do.", person=person)
+                + (f" “{comment}”" if comment else ""),
+            )
+        return (
+            gettext("Your report “%(title)s” is returned for changes", title=title),
+            gettext(
+                "%(person)s asks: “%(comment)s” Change the report and send it again.",
+                person=person,
+                comment=comment,
+            ),
+        )
+
+    return Message(kind="report.reviewed", url=f"/reports/{report.id}", text=text)
 
 
 def visible_report(session: Session, user: User, report_id: int) -> ActivityReport:

@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, false, or_, true
 
 from hub.models import User
+from hub.models.user import OPERATORS
 
-OPERATORS = ("admin", "operator")
 UNSCOPED_WITHOUT_AREA = ("officer",)
 
 View = TypeVar("View", bound=Callable[..., Any])

@@ -4,6 +4,7 @@ from hub.models.area import Area
 from hub.models.audit import AuditEntry
 from hub.models.base import Base
 from hub.models.live import Playlist, Screen, ScreenToken, SourceKind
+from hub.models.notification import ChannelAddress, Delivery, Notification, NotificationChoice
 from hub.models.record import Record, RecordError
 from hub.models.run import SyncRun
 from hub.models.source import Source
@@ -14,6 +15,10 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Base",
+    "ChannelAddress",
+    "Delivery",
+    "Notification",
+    "NotificationChoice",
     "PasswordReset",
     "Playlist",
     "Record",

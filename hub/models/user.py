@@ -13,6 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from hub.models.base import Base, UTCDateTime, utcnow
 
 ROLES = ("admin", "operator", "officer", "ward_staff")
+OPERATORS = ("admin", "operator")
+"""The roles that see and run everything: the command centre's operators and the administrators."""
 NO_PASSWORD = "!"
 """The password hash of an account that cannot sign in until a password is set."""
 

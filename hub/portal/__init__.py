@@ -4,7 +4,8 @@ from flask import Flask, abort, request
 from flask_wtf import CSRFProtect
 
 from hub.auth import init_auth
-from hub.portal import home, meta, sources
+from hub.notify import views as notify_views
+from hub.portal import home, meta, sources, webapp
 from hub.portal.errors import init_errors
 from hub.portal.formatting import init_formatting
 from hub.portal.i18n import init_i18n
@@ -19,7 +20,13 @@ def init_portal(app: Flask) -> None:
     init_auth(app)
     init_formatting(app)
     init_errors(app)
-    for blueprint in (home.blueprint, sources.blueprint, meta.blueprint):
+    for blueprint in (
+        home.blueprint,
+        sources.blueprint,
+        meta.blueprint,
+        webapp.blueprint,
+        notify_views.blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"menu_items": lambda: current_hub(app).menu_items})
 

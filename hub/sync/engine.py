@@ -25,7 +25,9 @@ from hub.models import Record, Source, SyncRun
 from hub.models.base import utcnow
 from hub.models.run import FAILED, RUNNING, SUCCEEDED
 from hub.sources import ConfigError
+from hub.sync.alerts import tell_if_unwell
 from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
+from hub.sync.health import source_health
 from hub.sync.store import CHANGE_COLUMNS, PageOutcome, PageStore, deletion
 
 if TYPE_CHECKING:
@@ -217,6 +219,7 @@ class SyncEngine:
         now = utcnow()
         run.finished_at = now
         with self.db.session() as session:
+            before = source_health(session, source.id)
             closed = session.execute(
                 update(SyncRun)
                 .where(SyncRun.id == run.id, SyncRun.status == RUNNING)
@@ -246,6 +249,7 @@ class SyncEngine:
                         next_run_at=now + self._backoff(source, failures, retry_after),
                     )
                 )
+            tell_if_unwell(self.hub, session, source, before)
 
     def _backoff(self, source: Source, failures: int, retry_after: float | None) -> timedelta:
         seconds = min(source.interval_seconds * 2 ** (failures - 1), self.hub.settings.max_backoff)

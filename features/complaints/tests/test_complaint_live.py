@@ -216,7 +216,7 @@ def test_a_complaint_reopened_in_the_portal_reaches_the_event_stream(
     chunks = stream.iter_encoded()
     next_event(chunks, "ready")
 
-    with current_hub(app).db.session() as session:
+    with app.app_context(), current_hub(app).db.session() as session:
         record_id = session.scalar(select(Record.id).limit(1))
         reopen(session, session.get(User, admin.id), record_id, "Warga belum puas")
     changed = next_event(chunks, CHANGED)

@@ -341,6 +341,7 @@ def test_plugins_json_lists_the_feature_as_a_plugin_of_the_hub(small_city: Flask
         "state": "loaded",
         "hooks": [
             "records_changed",
+            "register_agencies",
             "register_blueprints",
             "register_menu_items",
             "register_migrations",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from features.complaints.settings import routing_of
+from features.complaints.settings import reminders_of, routing_of
 from hub.config import load_settings
 from hub.sources import ConfigError
 from hub.state import current_hub
@@ -51,6 +51,57 @@ def test_the_complaints_table_routes_categories_to_its_agencies(make_app, tmp_pa
     ],
 )
 def test_a_bad_complaints_table_stops_the_hub_with_a_message(
+    make_app, tmp_path, sqlite_url, text, message
+):
+    settings = configured(tmp_path, text, sqlite_url)
+
+    with pytest.raises(ConfigError) as refused:
+        make_app(sqlite_url, sections=settings.sections)
+
+    assert message in str(refused.value)
+
+
+def test_the_reminders_table_sets_the_share_the_steps_and_the_events(
+    make_app, tmp_path, sqlite_url
+):
+    text = """
+[complaints.reminders]
+approaching_share = 0.5
+escalate = ["regency", "province"]
+events = ["new", "overdue"]
+"""
+    settings = configured(tmp_path, text, sqlite_url)
+
+    reminders = reminders_of(current_hub(make_app(sqlite_url, sections=settings.sections)))
+
+    assert reminders.approaching_share == 0.5
+    assert reminders.escalate == ("regency", "province")
+    assert reminders.events == {"new", "overdue"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[complaints.reminders]\nevents = ["new", "tweet"]\n',
+            "[complaints] reminders.events.1: Value error, unknown event 'tweet' (known: new,",
+        ),
+        (
+            '[complaints.reminders]\nescalate = ["district", "regency", "province", "country"]\n',
+            "[complaints] reminders.escalate: Value error, 'country' is not a level of the area"
+            " hierarchy above a kelurahan",
+        ),
+        (
+            '[complaints.reminders]\nescalate = ["regency", "district"]\n',
+            "[complaints] reminders.escalate: Value error, each step must be a level above",
+        ),
+        (
+            "[complaints.reminders]\napproaching_share = 1.0\n",
+            "[complaints] reminders.approaching_share: Input should be less than 1",
+        ),
+    ],
+)
+def test_a_bad_reminders_table_stops_the_hub_naming_the_key(
     make_app, tmp_path, sqlite_url, text, message
 ):
     settings = configured(tmp_path, text, sqlite_url)

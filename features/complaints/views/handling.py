@@ -3,6 +3,7 @@ complaint's photos, the citizen's (the hub's copy) and the answers'."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -36,6 +38,7 @@ from features.complaints.models import (
 )
 from features.complaints.queries import complaint_rows, complaints, visible_complaints
 from features.complaints.settings import routing_of
+from features.complaints.spot import spot_map
 from features.complaints.statuses import FINISHED, NEXT, RESOLUTIONS
 from hub.api import (
     OPERATORS,
@@ -47,8 +50,11 @@ from hub.api import (
     current_hub,
     has_role,
     open_storage,
+    refused_reply,
     roles_required,
+    saved_reply,
     source_health,
+    wants_json,
 )
 
 blueprint = Blueprint(
@@ -84,6 +90,9 @@ PHOTO_MISSING = {
     photos.TOO_LARGE: _l("The photo is not available: the file is too large."),
     photos.NOT_AN_IMAGE: _l(
         "The photo is not available: the source app sent something that is not a photo."
+    ),
+    photos.HOST_NOT_ALLOWED: _l(
+        "The photo is not available: its address is not on a host the hub fetches photos from."
     ),
 }
 PHOTO_RETRY = _l("It will be tried again later.")
@@ -165,6 +174,8 @@ def handling_context(
         "duplicates": suggestions(session, record, case) if handles else [],
         "operator": has_role(*OPERATORS),
         "citizen_photo": citizen_photo(session.get(ComplaintPhoto, record.id)),
+        "client_id": uuid.uuid4().hex,
+        "spot": spot_map(session, user, record),
     }
 
 
@@ -207,9 +218,15 @@ def answer(record_id: int) -> Response:
             resolution=request.form.get("resolution") or None,
             max_bytes=hub.settings.upload_max_bytes,
             writes_back=_writes_back(session, record_id),
+            client_id=request.form.get("client_id"),
+            seen_status=request.form.get("seen_status"),
         )
 
-    return _acted(record_id, act, gettext("Your answer is saved."))
+    try:
+        return _acted(record_id, act, gettext("Your answer is saved."))
+    except IntegrityError:
+        # The same answer (its client_id) arrived twice at once; the other send stored it.
+        return saved_reply(url_for("complaints.detail", record_id=record_id))
 
 
 @blueprint.post("/<int:record_id>/handoff")
@@ -315,18 +332,23 @@ def photo(record_id: int, digest: str) -> Response:
     return response
 
 
-def _acted(record_id: int, act: Callable[[Session], None], done: str) -> Response | tuple[str, int]:
+def _acted(
+    record_id: int, act: Callable[[Session], None], done: str
+) -> Response | tuple[str | Response, int]:
     """Run ``act`` in one transaction; a refusal goes back to the page with its message, the
-    person's words kept in the form."""
+    person's words kept in the form (or, to a form sent from a phone's queue, as JSON)."""
     try:
         with current_hub().db.session() as session:
             act(session)
     except Problem as problem:
+        if wants_json():
+            return refused_reply(problem)
         if problem.status in (403, 404):
             abort(problem.status)
         return render_detail(record_id, problem=problem, form=request.form, status=400)
-    flash(done, "info")
-    return redirect(url_for("complaints.detail", record_id=record_id))
+    if not wants_json():
+        flash(done, "info")
+    return saved_reply(url_for("complaints.detail", record_id=record_id))
 
 
 def _still_visible(record_id: int) -> bool:
