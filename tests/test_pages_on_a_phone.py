@@ -372,6 +372,10 @@ def test_ward_staff_answer_and_report_from_a_phone(city: City, visit) -> None:
     tab.page.wait_for_url(re.compile(r"/reports/\d+$"))
     tab.check("activity report")
     tab.go("/reports/recap", "recap")
+    tab.go("/inbox", "inbox")
+    tab.go("/inbox/settings", "how I am told")
+    tab.go("/-/kept", "kept on the phone")
+    tab.go("/-/offline", "no signal")
     tab.menu_reaches_sign_out()
     tab.assert_fine()
 
