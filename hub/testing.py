@@ -3,8 +3,9 @@
 Fixtures for the hub's tests and any plugin's: the hub on SQLite and on the real PostgreSQL
 (``database_url`` runs a test on both), the real Redis, an app with chosen plugins and sources
 (``make_app``), an installed plugin's simulator served on loopback (``serve_simulator``), users
-and sign-in (``make_user``, ``sign_in``), :func:`run_sync` for one sync run on demand and
-:func:`widget_data` for a wall tile's data as a screen gets it. The connector contract suite is in
+and sign-in (``make_user``, ``sign_in``), a real SMTP server on loopback (``mailbox`` on
+``smtp_port``), :func:`run_sync` for one sync run on demand and :func:`widget_data` for a wall
+tile's data as a screen gets it. The connector contract suite is in
 :mod:`hub.contract`.
 
 Outside CI a test that needs PostgreSQL or Redis is skipped, with the reason, when the server is
@@ -13,6 +14,7 @@ absent; with CI=true it fails instead.
 
 from __future__ import annotations
 
+import email
 import os
 import re
 import uuid
@@ -32,6 +34,7 @@ from werkzeug.security import generate_password_hash
 from hub.app import create_app, load_plugins
 from hub.areas import import_areas
 from hub.config import Settings
+from hub.embedded_redis import free_port
 from hub.live.room import live_room
 from hub.models import Base, Record, SyncRun, User
 from hub.models.base import utcnow
@@ -343,3 +346,51 @@ def sign_in():
         return client.post("/login", data=data)
 
     return sign
+
+
+class Mailbox:
+    """A real SMTP server on loopback (aiosmtpd, of the test extra): the e-mails it received
+    (``messages``), the addresses it refuses with a 550 (``refuse``), and :meth:`stop` and
+    :meth:`start` to take it away and bring it back on the same ``port``."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[email.message.Message] = []
+        self.refuse: set[str] = set()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address: str, options) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    """The loopback port of the ``mailbox`` fixture, to configure before the server starts."""
+    return free_port()
+
+
+@pytest.fixture
+def mailbox(smtp_port: int) -> Iterator[Mailbox]:
+    """A real SMTP server listening on ``127.0.0.1:smtp_port`` for the test."""
+    box = Mailbox(smtp_port)
+    box.start()
+    yield box
+    box.stop()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sample_city
+from browser import CHROMIUM_ARGS, chromium_or_skip
 
 from hub.plugins import ENTRY_POINT_GROUP
 from hub.simulators import RunningServer
@@ -102,3 +103,15 @@ def sample_installed(install_plugin, installed_plugins, monkeypatch) -> dict[str
     the environment for a subprocess."""
     monkeypatch.setenv("SIMPUL_DISABLED_PLUGINS", ",".join(installed_plugins))
     return install_plugin(SAMPLE, "sample_city")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module's tests (skipped, or failed in CI, without it)."""
+    chromium = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -6,12 +6,11 @@ is skipped, with the reason, when either is missing; with CI=true it fails inste
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_ARGS, chromium_or_skip
 from sqlalchemy import select
 
 from hub.live.screens import ensure_defaults
@@ -22,32 +21,7 @@ from hub.state import current_hub
 from hub.testing import run_sync
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "instance" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 15_000
-
-
-def chromium_or_skip() -> str:
-    """The Chromium executable; skips (fails in CI) when it or Playwright is missing."""
-    chromium = shutil.which("chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        chromium_missing = "the Python package playwright is not installed"
-    else:
-        chromium_missing = "" if chromium else "no chromium executable on PATH"
-    if chromium_missing:
-        message = f"{chromium_missing}: run python3 dev.py test, or apt-get install chromium"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{message} (CI needs it)", pytrace=False)
-        pytest.skip(message)
-    return chromium
 
 
 @pytest.mark.slow

@@ -5,14 +5,11 @@ pages where a person reads them and chooses how to be told."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
@@ -26,55 +23,6 @@ from hub.sync import jobs
 from hub.testing import csrf_token
 
 JAKARTA = "Asia/Jakarta"
-
-
-class Mailbox(MessageHandler):
-    """A real SMTP server on loopback: what it received, a switch that makes it refuse
-    recipients, and ``stop``/``start`` to take it away and bring it back on the same port."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__()
-        self.port = port
-        self.messages: list = []
-        self.refuse: set[str] = set()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def mailbox(smtp_port):
-    box = Mailbox(smtp_port)
-    box.start()
-    yield box
-    box.stop()
 
 
 class Webhook(BaseHTTPRequestHandler):

@@ -31,7 +31,6 @@ from flask import Flask
 from PIL import Image
 from rq import SimpleWorker
 from sqlalchemy import text
-from test_live_browser import CHROMIUM_ARGS, chromium_or_skip
 
 from hub.simulators import RunningServer
 from hub.state import current_hub
@@ -88,17 +87,6 @@ class City:
     village: str
     district: str
     agency: str
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -374,6 +362,7 @@ def test_ward_staff_answer_and_report_from_a_phone(city: City, visit) -> None:
     tab.go("/reports/recap", "recap")
     tab.go("/inbox", "inbox")
     tab.go("/inbox/settings", "how I am told")
+    tab.screenshot("ward-staff-how-i-am-told")
     tab.go("/-/kept", "kept on the phone")
     tab.go("/-/offline", "no signal")
     tab.menu_reaches_sign_out()

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy import select
-from test_notifications import deliveries, free_port, new_complaints, person, tell, work
+from test_notifications import deliveries, new_complaints, person, tell, work
 
 from hub.cli import cli
 from hub.models import ChannelAddress, Delivery
@@ -29,7 +29,7 @@ from hub.notify.push import application_server_key, write_key_pair
 from hub.notify.settings import NotifySettings
 from hub.sources import ConfigError
 from hub.state import current_hub
-from hub.testing import csrf_token
+from hub.testing import csrf_token, free_port
 
 SUBJECT = "mailto:simpul@jakarta.go.id"
 PUBLIC_URL = "https://simpul.example.go.id"

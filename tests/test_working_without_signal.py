@@ -21,7 +21,6 @@ import pytest
 from flask import Flask
 from PIL import Image
 from sqlalchemy import text
-from test_live_browser import CHROMIUM_ARGS, chromium_or_skip
 
 from hub.simulators import RunningServer
 from hub.state import current_hub
@@ -37,6 +36,7 @@ OPEN_IN_ONE_VILLAGE = """
 """
 CONTROLLED = "navigator.serviceWorker.controller !== null"
 WAITING = "document.querySelector('[data-phone-outbox]').dataset.waiting"
+OUTBOX_TEXT = "document.querySelector('[data-phone-outbox]').textContent"
 
 
 @dataclass
@@ -64,17 +64,6 @@ class City:
     def query(self, sql: str, **values) -> list[tuple]:
         with current_hub(self.app).db.read_session() as session:
             return [tuple(row) for row in session.execute(text(sql), values)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -136,6 +125,14 @@ def write_answer(page, city: City, record_id: int, note: str) -> None:
     page.fill("#answer textarea[name=note]", note)
 
 
+def send_without_signal(page, city: City, context, button: str) -> None:
+    """Lose the signal, send the form with ``button``, and see it kept on the phone."""
+    city.signal_lost(context)
+    page.click(button)
+    page.wait_for_url(re.compile(r"/-/kept$"))
+    page.wait_for_function(f"{WAITING} === '1'")
+
+
 def test_the_portal_installs_as_an_app_on_the_phone(city: City, phone):
     context, page = phone
     browser = context.new_cdp_session(page)
@@ -156,17 +153,14 @@ def test_an_answer_written_without_signal_is_sent_once_when_it_is_back(city: Cit
     note = "Petugas sudah dijadwalkan besok pagi."
     write_answer(page, city, complaint, note)
 
-    city.signal_lost(context)
-    page.click("#answer .primary")
-    page.wait_for_url(re.compile(r"/-/kept$"))
-    page.wait_for_function(f"{WAITING} === '1'")
+    send_without_signal(page, city, context, "#answer .primary")
     assert "Disimpan di ponsel ini" in page.text_content("main")
     assert "Tanggapan untuk aduan" in page.text_content("[data-phone-outbox]")
     assert answers(city, complaint) == []
 
     page.goto(f"{city.url}/complaints/{complaint}")
     assert note not in page.text_content("main"), "the kept copy is the page as it was opened"
-    assert "salinan halaman" in page.text_content("[data-phone-outbox]")
+    page.wait_for_function(f"{OUTBOX_TEXT}.includes('salinan halaman')")
 
     city.signal_back(context)
     page.wait_for_function(f"{WAITING} === '0'")
@@ -184,10 +178,7 @@ def test_an_answer_kept_while_the_complaint_was_closed_is_refused_and_shown(city
     complaint = city.complaints[1]
     note = "Sudah kami cek, akan diperbaiki minggu ini."
     write_answer(page, city, complaint, note)
-    city.signal_lost(context)
-    page.click("#answer .primary")
-    page.wait_for_url(re.compile(r"/-/kept$"))
-    page.wait_for_function(f"{WAITING} === '1'")
+    send_without_signal(page, city, context, "#answer .primary")
 
     closed_meanwhile(city, complaint)
     city.signal_back(context)
@@ -201,7 +192,7 @@ def test_an_answer_kept_while_the_complaint_was_closed_is_refused_and_shown(city
         "SELECT status, resolution FROM complaint_cases WHERE record_id = :id", id=complaint
     ) == [("closed", "duplicate")]
 
-    alert.query_selector("button").click()
+    page.locator("[data-phone-outbox] [role=alert] button").click()
     page.wait_for_selector("[data-phone-outbox] [role=alert]", state="detached")
 
 
@@ -215,13 +206,10 @@ def test_a_report_written_without_signal_is_sent_once_with_its_photo(
     page.goto(f"{city.url}/reports/new")
     page.wait_for_function(CONTROLLED)
 
-    city.signal_lost(context)
     page.select_option("select[name=activity_type]", index=1)
     page.fill("input[name=title]", title)
     page.set_input_files("input[name=files]", str(photo))
-    page.click("form[data-report-form] .primary")
-    page.wait_for_url(re.compile(r"/-/kept$"))
-    page.wait_for_function(f"{WAITING} === '1'")
+    send_without_signal(page, city, context, "form[data-report-form] .primary")
     assert reports_titled(city, title) == []
 
     city.signal_back(context)

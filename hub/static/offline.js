@@ -13,6 +13,7 @@
   /* The signed-in user; unknown on the pages kept alike for everyone (then the worker knows). */
   var pageUser = document.body.dataset.user;
   var user = pageUser || "";
+  var sentHere = [];  /* what was sent while this page is open, shown until it is left */
 
   function toWorker(message) {
     navigator.serviceWorker.ready.then(function (registration) {
@@ -108,8 +109,9 @@
     own.filter(function (item) { return item.state === "refused"; }).forEach(function (item) {
       parts.push(refusal(item));
     });
-    if (state.sent.length) {
-      parts.push(sentList(state.sent));
+    sentHere = sentHere.concat(state.sent);
+    if (sentHere.length) {
+      parts.push(sentList(sentHere));
     }
     box.replaceChildren.apply(box, parts);
     box.hidden = parts.length === 0;

@@ -111,17 +111,27 @@ function sendOrKeep(event) {
 /* Sending the kept forms, one at a time, once the hub answers. */
 
 var flushing = null;
+var flushAgain = false;
 
+/* One send at a time; a call during one (the signal came back while a send without it was
+   still failing) sends again once it is over. */
 function flush() {
-  if (!flushing) {
-    flushing = sendKept().then(function (left) {
-      flushing = null;
-      return left;
-    }, function (error) {
-      flushing = null;
-      throw error;
-    });
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
   }
+  flushing = sendKept().then(function (left) {
+    flushing = null;
+    if (flushAgain) {
+      flushAgain = false;
+      return flush();
+    }
+    return left;
+  }, function (error) {
+    flushing = null;
+    flushAgain = false;
+    throw error;
+  });
   return flushing;
 }
 

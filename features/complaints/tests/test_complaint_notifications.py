@@ -4,7 +4,6 @@ however many schedulers tick at the same moment."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -13,8 +12,6 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from PIL import Image
 from rq import SimpleWorker
 from sqlalchemy import event, select, update
@@ -55,33 +52,6 @@ TWICE_AT_ONCE = pytest.mark.parametrize(
 )
 """Each tick twice at the same moment: one after the other, and (on PostgreSQL, whose row locks
 two schedulers meet on) from two threads at once."""
-
-
-class Mailbox(MessageHandler):
-    """A real SMTP server on loopback, keeping what it received."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__()
-        self.messages: list = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mailbox(smtp_port):
-    box = Mailbox(smtp_port)
-    box.controller.start()
-    yield box
-    box.controller.stop()
 
 
 @pytest.fixture

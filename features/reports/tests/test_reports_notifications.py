@@ -3,14 +3,11 @@ and by e-mail, on a real SMTP server on loopback."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from flask import Flask
 from flask.testing import FlaskClient
 from rq import SimpleWorker
@@ -23,33 +20,6 @@ from hub.sync import jobs
 from hub.testing import csrf_token
 
 SETU, CIPAYUNG = "31.75.10.1005", "31.75.10"
-
-
-class Mailbox(MessageHandler):
-    """A real SMTP server on loopback, keeping what it received."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__()
-        self.messages: list = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mailbox(smtp_port):
-    box = Mailbox(smtp_port)
-    box.controller.start()
-    yield box
-    box.controller.stop()
 
 
 @pytest.fixture
