@@ -37,7 +37,8 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
   :func:`refused_reply` and :func:`wants_json` for a form that may wait on a phone without
   signal (it carries a ``client_id`` and is sent later by the service worker).
 - Telling people: :func:`notify` with a :class:`Message` puts a line in each person's inbox
-  and queues its deliveries to their channels; a plugin's own :class:`Channel` raises
+  and queues its deliveries to their channels (:func:`not_yet_told` says whom a message of a
+  ``once_key`` has yet to reach); a plugin's own :class:`Channel` raises
   :class:`ChannelDown` or :class:`ChannelRefused` and receives an :class:`OutgoingMessage`.
 - Files: :func:`open_storage` (kept by content hash), :func:`checked_type` and
   :func:`process_photo` for an upload (photos re-encoded without their metadata).
@@ -72,7 +73,7 @@ from hub.models import Area, Record, Source, SyncRun, User
 from hub.models.base import Base, BigId, Json, UTCDateTime, utcnow
 from hub.models.run import SUCCEEDED
 from hub.notify.channels import Channel, ChannelDown, ChannelRefused, OutgoingMessage
-from hub.notify.messages import Message, notify
+from hub.notify.messages import Message, not_yet_told, notify
 from hub.periodic import PeriodicTask
 from hub.portal.errors import CSRF_MESSAGE, ERROR_MESSAGES
 from hub.portal.replies import refused_reply, saved_reply, wants_json
@@ -216,6 +217,7 @@ __all__ = [
     "json_body",
     "json_response",
     "level_of",
+    "not_yet_told",
     "note_change",
     "notify",
     "open_storage",

@@ -16,7 +16,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from features.complaints import cases, digest, jobs, notices, photos, reminders
+from features.complaints import cases, digest, jobs, notices, photos, reminders, summary
 from features.complaints.kind import COMPLAINT
 from features.complaints.settings import SETTINGS, reminders_of, routing_of
 from features.complaints.views import handling, listing, rankings
@@ -104,6 +104,7 @@ def register_periodic_tasks() -> list[PeriodicTask]:
         PeriodicTask("complaints.write_back", jobs.send_due_write_backs),
         PeriodicTask("complaints.reminders", reminders.remind_due),
         PeriodicTask("complaints.digest", digest.send_due),
+        PeriodicTask("complaints.summary", summary.send_due),
     ]
 
 

@@ -8,7 +8,8 @@ photo_hosts = ["cdn.qlue.id"]
 [complaints.reminders]
 approaching_share = 0.75           # remind at this share of a target time
 escalate = ["district", "regency"] # an overdue complaint goes up one level per step
-events = ["new", "handed_off", "assigned", "reopened", "approaching", "overdue", "digest"]
+events = ["new", "handed_off", "assigned", "reopened", "approaching", "overdue", "digest",
+          "summary"]
 
 [complaints.agencies]
 dinas-bina-marga = "Dinas Bina Marga"
@@ -36,8 +37,8 @@ SECTION = "complaints"
 TABLES = ("agencies", "categories")
 PHOTO_HOSTS, REMINDERS = "photo_hosts", "reminders"
 NEW, HANDED_OFF, ASSIGNED, REOPENED = "new", "handed_off", "assigned", "reopened"
-APPROACHING, OVERDUE, DIGEST = "approaching", "overdue", "digest"
-EVENTS = (NEW, HANDED_OFF, ASSIGNED, REOPENED, APPROACHING, OVERDUE, DIGEST)
+APPROACHING, OVERDUE, DIGEST, SUMMARY = "approaching", "overdue", "digest", "summary"
+EVENTS = (NEW, HANDED_OFF, ASSIGNED, REOPENED, APPROACHING, OVERDUE, DIGEST, SUMMARY)
 """What people may be told of; ``events`` turns some off."""
 LEVELS_ABOVE = ("district", "regency", "province")
 """The levels of the area hierarchy above a kelurahan, from the nearest."""

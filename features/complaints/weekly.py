@@ -35,6 +35,7 @@ from features.complaints.rankings import (
     ranked,
 )
 from features.complaints.routing import Routing
+from hub.api import level_of
 
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{1,2})")
 TOTAL = _l("Total")
@@ -151,8 +152,9 @@ def weekly_report(
     now: datetime,
     scope: Scope = EVERYWHERE,
 ) -> WeeklyReport:
-    """The report of ``week`` in the city's time ``zone``; "overdue" and "waiting" as at ``now``."""
-    area_grouping = KELURAHAN if scope.area else KECAMATAN
+    """The report of ``week`` in the city's time ``zone``; "overdue" and "waiting" as at ``now``.
+    Within a kecamatan it ranks its kelurahan; within a city or everywhere, the kecamatan."""
+    area_grouping = KELURAHAN if scope.area and level_of(scope.area) == "district" else KECAMATAN
     sections = {
         grouping: _compare(session, grouping, week, zone, routing, now, scope)
         for grouping in (area_grouping, AGENCY, CITY)

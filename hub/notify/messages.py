@@ -46,6 +46,10 @@ class Message:
     digest: bool = False
     """A digest goes to people's channels also when they chose one digest a day."""
 
+    def __post_init__(self) -> None:
+        if self.fold_key and self.once_key:
+            raise ValueError("a message either folds (fold_key) or is told once (once_key)")
+
 
 def notify(
     hub: Hub,
@@ -75,6 +79,16 @@ def notify(
                 told.append(line)
                 _deliver(session, user, line, message, channels, rules, hub, now)
     return told
+
+
+def not_yet_told(session: Session, users: Iterable[User], once_key: str) -> list[User]:
+    """Those of ``users`` who have had no message of ``once_key``: whom a scheduler still has
+    to tell, so it reads what to tell them only for those."""
+    keyed = {_personal(once_key, user): user for user in users}
+    told = set(
+        session.scalars(select(Notification.once_key).where(Notification.once_key.in_(keyed)))
+    )
+    return [user for key, user in keyed.items() if key not in told]
 
 
 def _app_context(hub: Hub) -> AbstractContextManager:
@@ -127,7 +141,7 @@ def _new_line(session: Session, user: User, message: Message, now: datetime) -> 
         url=message.url,
         count=message.count,
         fold_key=message.fold_key,
-        once_key=f"{message.once_key}:{user.id}" if message.once_key else None,
+        once_key=_personal(message.once_key, user),
         created_at=now,
         updated_at=now,
     )
@@ -140,6 +154,10 @@ def _new_line(session: Session, user: User, message: Message, now: datetime) -> 
     except IntegrityError:
         return None
     return line
+
+
+def _personal(once_key: str | None, user: User) -> str | None:
+    return f"{once_key}:{user.id}" if once_key else None
 
 
 def _deliver(

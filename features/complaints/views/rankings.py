@@ -1,8 +1,9 @@
 """The rankings page, the weekly performance report, and downloads of the complaint list.
 
 Rankings and the weekly report are for admins, operators and officers, over the whole city: they
-compare areas and agencies. A complaint list download is for anyone who can read the list, and
-holds exactly what the list shows them: the same filters, within their own scope.
+compare areas and agencies. A camat reads the weekly report of their own kecamatan. A complaint
+list download is for anyone who can read the list, and holds exactly what the list shows them:
+the same filters, within their own scope.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_decimal, format_percent, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -42,7 +43,7 @@ from features.complaints.views.filters import (
     parse_filters,
 )
 from features.complaints.weekly import IsoWeek, WeeklyReport, weekly_report, weekly_table
-from hub.api import Area, Table, current_hub, download, roles_required, utcnow
+from hub.api import Area, Table, User, current_hub, download, level_of, roles_required, utcnow
 
 READERS = ("admin", "operator", "officer")
 DEFAULT_DAYS = 7
@@ -114,13 +115,16 @@ def index() -> str:
 
 
 @blueprint.get("/weekly")
-@roles_required(*READERS)
+@login_required
 def weekly() -> str:
+    held_to = weekly_district(current_user)
     routing = routing_of(current_hub())
     with current_hub().db.read_session() as session:
-        choice, errors = parse_weekly_choice(session, request.args, _today(_zone()))
+        choice, errors = parse_weekly_choice(session, request.args, _today(_zone()), held_to)
         report = _weekly_report(session, choice)
         districts = district_options(session)
+        if held_to:
+            districts = [area for area in districts if area.code == held_to]
         district = session.get(Area, choice.district) if choice.district else None
     return render_template(
         "rankings/weekly.html",
@@ -136,7 +140,7 @@ def weekly() -> str:
 
 
 @blueprint.get("/weekly.csv")
-@roles_required(*READERS)
+@login_required
 def weekly_csv() -> Response | tuple[str, int]:
     report, errors = _requested_weekly_report()
     if errors:
@@ -145,7 +149,7 @@ def weekly_csv() -> Response | tuple[str, int]:
 
 
 @blueprint.get("/weekly.xlsx")
-@roles_required(*READERS)
+@login_required
 def weekly_xlsx() -> Response | tuple[str, int]:
     report, errors = _requested_weekly_report()
     if errors:
@@ -188,9 +192,10 @@ def parse_ranking_choice(args: Mapping[str, str], today: date) -> tuple[RankingC
 
 
 def parse_weekly_choice(
-    session: Session, args: Mapping[str, str], today: date
+    session: Session, args: Mapping[str, str], today: date, held_to: str | None = None
 ) -> tuple[WeeklyChoice, list[str]]:
-    """The week (``week``, by default the last full week), kecamatan and agency asked for."""
+    """The week (``week``, by default the last full week), kecamatan and agency asked for;
+    the kecamatan is ``held_to`` when the reader may see only that one."""
     errors: list[str] = []
     week = IsoWeek.containing(today).previous()
     text = args.get("week", "").strip()
@@ -207,11 +212,24 @@ def parse_weekly_choice(
     ):
         errors.append(UNKNOWN_DISTRICT % {"value": district})
         district = ""
+    if held_to:
+        district = held_to
     agency = args.get("agency", "").strip()
     if agency and routing_of(current_hub()).agency(agency) is None:
         errors.append(UNKNOWN_AGENCY % {"value": agency})
         agency = ""
     return WeeklyChoice(week, district, agency), errors
+
+
+def weekly_district(user: User) -> str | None:
+    """The kecamatan ``user``'s weekly report is held to: a camat (ward staff of a kecamatan)
+    reads only theirs, the staff of a city's office the whole report; others get 403."""
+    if user.role in READERS:
+        return None
+    level = level_of(user.area_code) if user.area_code else None
+    if user.role != "ward_staff" or level not in ("district", "regency"):
+        abort(403)
+    return user.area_code if level == "district" else None
 
 
 def district_options(session: Session) -> Sequence[Area]:
@@ -244,8 +262,9 @@ def _weekly_report(session: Session, choice: WeeklyChoice) -> WeeklyReport:
 
 
 def _requested_weekly_report() -> tuple[WeeklyReport, list[str]]:
+    held_to = weekly_district(current_user)
     with current_hub().db.read_session() as session:
-        choice, errors = parse_weekly_choice(session, request.args, _today(_zone()))
+        choice, errors = parse_weekly_choice(session, request.args, _today(_zone()), held_to)
         return _weekly_report(session, choice), errors
 
 
