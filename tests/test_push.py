@@ -218,6 +218,31 @@ def test_an_expired_subscription_fails_with_the_reason_and_others_go_on(
     (reason,) = [error for error in errors(app).values() if error]
     assert "the subscription has expired" in reason and "410" in reason
     assert [name for name, _, _ in push_service.received] == ["camat"]
+    assert stored(app) == [push_service.phones["camat"].subscription()], "the expired one forgot"
+
+    tell(app, ["lurah", "camat"], new_complaints("Munjul"))
+    work(app)
+
+    assert [name for name, _, _ in push_service.received] == ["camat", "camat"]
+    assert sorted(deliveries(app)) == [("push", "failed", 1), *[("push", "sent", 1)] * 2], (
+        "nothing more to the expired one"
+    )
+
+
+@pytest.mark.parametrize(("status", "state"), [(400, "failed"), (403, "failed"), (429, "pending")])
+def test_a_push_service_refusing_the_message_fails_it_at_once_and_a_busy_one_is_retried(
+    app, make_user, push_service, status, state
+):
+    subscribed(app, make_user, "lurah", push_service.phone("lurah"))
+    push_service.status = status
+    tell(app, ["lurah"], new_complaints("Setu"))
+
+    work(app)
+
+    assert deliveries(app) == [("push", state, 1)]
+    (reason,) = errors(app).values()
+    assert f"answered {status}" in reason
+    assert len(stored(app)) == 1, "the subscription itself may still work: it is kept"
 
 
 @pytest.mark.parametrize("fault", ["stopped", "slow", "busy"])

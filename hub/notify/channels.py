@@ -19,7 +19,15 @@ class ChannelDown(Exception):
 
 
 class ChannelRefused(Exception):
-    """The channel refuses the message for good (a wrong address, an expired subscription)."""
+    """The channel refuses the message for good (a wrong address, an expired subscription).
+
+    ``gone`` says the address itself will never work again (an expired push subscription):
+    the hub forgets it, and later messages to it are dropped with the reason.
+    """
+
+    def __init__(self, reason: str, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.gone = gone
 
 
 @dataclass(frozen=True)

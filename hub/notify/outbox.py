@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rq import Queue
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from hub.db import Database
 from hub.models.base import utcnow
@@ -77,6 +78,8 @@ def deliver(hub: Hub, delivery_id: int) -> str:
             _retry(delivery, str(error))
         except ChannelRefused as error:
             delivery.state, delivery.last_error = FAILED, str(error)
+            if error.gone:
+                _forget(session, address, str(error))
         else:
             delivery.state, delivery.sent_at, delivery.last_error = SENT, utcnow(), None
         return delivery.state
@@ -93,11 +96,19 @@ def _outgoing(hub: Hub, delivery: Delivery, line: Notification) -> OutgoingMessa
     )
 
 
+def _forget(session: Session, address: ChannelAddress, reason: str) -> None:
+    """Forget an address that will never work again; its later deliveries are dropped."""
+    session.delete(address)
+    log.warning("forgot the %s address of user %s: %s", address.channel, address.user_id, reason)
+
+
 def _why_dropped(user: User, channel: object, address: ChannelAddress | None) -> str:
     if not user.active:
         return "the account is disabled"
     if channel is None:
         return "the channel is no longer available"
+    if address is None:
+        return "the person has no address on this channel (any more)"
     return "the person turned this channel off"
 
 

@@ -43,6 +43,8 @@ TTL = 24 * 3600
 BODY_LIMIT = 1000
 """Characters of a message's body sent; push services take about 4 KB in all."""
 EXPIRED = (404, 410)
+BUSY = (408, 425, 429)
+"""Answers that mean "not now": retried, where any other 4xx refuses the message."""
 
 
 def check_subscription(address: str) -> str | None:
@@ -110,9 +112,13 @@ def send(hub: Hub, message: OutgoingMessage) -> None:
 def _failure(error: WebPushException) -> ChannelDown | ChannelRefused:
     status = error.status_code
     if status in EXPIRED:
-        return ChannelRefused(f"the subscription has expired (the push service answered {status})")
+        reason = f"the subscription has expired (the push service answered {status})"
+        return ChannelRefused(reason, gone=True)
     said = error.response.text[:200] if error.response is not None else error.message
-    return ChannelDown(f"the push service answered {status}: {said}")
+    reason = f"the push service answered {status}: {said}"
+    if status is not None and 400 <= status < 500 and status not in BUSY:
+        return ChannelRefused(reason)
+    return ChannelDown(reason)
 
 
 @cache

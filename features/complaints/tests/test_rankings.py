@@ -27,7 +27,8 @@ from features.complaints.rankings import (
     rank,
 )
 from features.complaints.settings import routing_of
-from features.complaints.wilson import wilson_lower_bound
+from features.complaints.widgets import tiles
+from features.complaints.wilson import wilson_lower_bound, wilson_upper_bound
 from hub.app import create_app
 from hub.areas import import_areas
 from hub.config import Settings
@@ -302,6 +303,36 @@ def test_an_empty_period_ranks_nothing(make_app, database_url) -> None:
 )
 def test_the_wilson_lower_bound(answered: int, received: int, bound: float) -> None:
     assert wilson_lower_bound(answered, received) == pytest.approx(bound, abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    ("answered", "received", "bound"),
+    [(0, 1, 0.7935), (35, 100, 0.4475), (0, 0, 1.0), (10, 10, 1.0), (2, 10, 0.5098)],
+)
+def test_the_wilson_upper_bound(answered: int, received: int, bound: float) -> None:
+    assert wilson_upper_bound(answered, received) == pytest.approx(bound, abs=5e-5)
+
+
+def test_the_lowest_tile_puts_many_unanswered_before_one(make_app, database_url) -> None:
+    app = make_app(database_url, language="en")
+    add_complaints(
+        app,
+        [
+            Complaint(SETU, "dlh", NOW - timedelta(days=1), "open"),
+            *(
+                Complaint(MUNJUL, "dlh", NOW - timedelta(hours=n + 1), "in_progress", response=1)
+                for n in range(2)
+            ),
+            *(Complaint(MUNJUL, "dlh", NOW - timedelta(hours=n + 3), "open") for n in range(8)),
+        ],
+    )
+
+    with app.test_request_context(), current_hub(app).db.read_session() as session:
+        rows = tiles.ranking(session, None, NOW)["rows"]
+
+    # Setu left 1 of 1 unanswered (0%), Munjul 8 of 10 (20%): Munjul is clearly the lower
+    # (Wilson upper bounds 51.0% and 79.4%), though its rate shown is the higher.
+    assert [(row["label"], row["value"]) for row in rows] == [("Munjul", 20.0), ("Setu", 0.0)]
 
 
 def test_an_area_with_one_answered_complaint_ranks_below_a_busier_one(

@@ -27,6 +27,7 @@ from features.complaints.rankings import (
     counts_query,
 )
 from features.complaints.statuses import FINISHED
+from features.complaints.wilson import wilson_upper_bound
 from hub.api import FEED, KPI, RANKING, TREND, Area, Record, Settings, Widget, within
 
 KIND = COMPLAINT.name
@@ -126,14 +127,16 @@ def overdue(session: Session, area: str | None, now: datetime) -> dict[str, Any]
 
 
 def ranking(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
-    """The kelurahan that answered the smallest share of their last seven days' complaints."""
+    """The kelurahan that clearly answered the smallest share of their last seven days'
+    complaints: by the Wilson upper bound of the rate, so that one unanswered complaint of one
+    does not come before many left unanswered."""
     period = Period(now - timedelta(days=RATE_DAYS), now)
     rows = [
         row
         for row in session.execute(counts_query(KELURAHAN, period, now, Scope(area=area)))
         if row.key and row.received
     ]
-    rows.sort(key=lambda row: (row.answered / row.received, -row.received, row.key))
+    rows.sort(key=lambda row: (wilson_upper_bound(row.answered, row.received), row.key))
     rows = rows[:RANKING_SIZE]
     names = dict(
         session.execute(
