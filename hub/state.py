@@ -25,7 +25,7 @@ from hub.menu import HUB_MENU, MenuItem
 from hub.notify.channels import Channel
 from hub.notify.chat import CHAT
 from hub.notify.email import EMAIL
-from hub.notify.outbox import send_due
+from hub.notify.outbox import send_due, send_on_commit
 from hub.notify.push import PUSH
 from hub.notify.settings import SECTION as NOTIFY
 from hub.notify.settings import NotifySettings
@@ -64,12 +64,14 @@ class Hub:
 
     @cached_property
     def db(self) -> Database:
-        """The database; what its sessions note as changed is published once they commit."""
+        """The database; what its sessions note as changed is published once they commit, and
+        the notifications they queue are handed to the workers."""
         settings = self.settings
         database = Database(
             settings.database_url, settings.database_pool_size, settings.database_max_overflow
         )
         publish_on_commit(database.sessions, self.channel)
+        send_on_commit(database.sessions, self)
         return database
 
     @cached_property

@@ -86,8 +86,11 @@ def person(app, make_user, username: str, *, email: str | None = None, **choice)
 
 
 def tell(app, usernames: list[str], message: Message, now: datetime | None = None) -> int:
+    """Tell ``usernames`` ``message`` in a transaction that holds its deliveries, as a sync's
+    page does, so that the test hands them to the workers (``work``) when it wants."""
     hub = current_hub(app)
     with hub.db.session() as session:
+        outbox.hold(session)
         users = session.scalars(select(User).where(User.username.in_(usernames))).all()
         return len(notify(hub, session, users, message, now))
 
@@ -135,6 +138,34 @@ def test_a_burst_folds_into_one_message_per_person_until_it_is_sent(app, make_us
     ]
     tell(app, ["lurah"], new_complaints("Setu"))
     assert lines(app, "lurah")[-1] == ("1 aduan baru di Setu", 1), "a sent message never grows"
+
+
+def test_a_message_goes_to_the_workers_when_its_change_commits(app, make_user, mailbox):
+    person(app, make_user, "lurah", email="lurah@setu.go.id")
+    hub = current_hub(app)
+    with hub.db.session() as session:
+        notify(hub, session, [session.scalar(select(User))], new_complaints("Setu"))
+        assert hub.queue.count == 0, "not before it commits"
+    assert hub.queue.count == 1 and deliveries(app) == [("email", "sending", 0)]
+
+    jobs.bind(app)
+    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+
+    assert [mail["Subject"] for mail in mailbox.messages] == ["1 aduan baru di Setu"]
+
+
+def test_a_message_held_by_its_transaction_or_rolled_back_waits(app, make_user):
+    person(app, make_user, "lurah", email="lurah@setu.go.id")
+    hub = current_hub(app)
+    tell(app, ["lurah"], new_complaints("Setu"))
+    with pytest.raises(RuntimeError), hub.db.session() as session:
+        notify(hub, session, [session.scalar(select(User))], new_complaints("Munjul"))
+        raise RuntimeError("the change fails")
+    with hub.db.session() as session:
+        session.add(session.scalar(select(User)))
+
+    assert hub.queue.count == 0
+    assert deliveries(app) == [("email", "pending", 0)], "the held one waits for its hand-off"
 
 
 def test_an_email_carries_the_link_and_a_message_id_that_stays_the_same(app, make_user, mailbox):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from hub.models.base import utcnow
 from hub.models.notification import ChannelAddress, Delivery, Notification, NotificationChoice
 from hub.models.user import User
+from hub.notify.outbox import send_soon
 from hub.notify.quiet import after_quiet_hours
 from hub.notify.settings import SECTION, NotifySettings
 from hub.notify.states import PENDING, SENDING, SENT
@@ -184,6 +185,7 @@ def _deliver(
     )
     for address in addresses:
         if address.channel in channels:
+            send_soon(session)
             session.add(
                 Delivery(
                     notification_id=line.id,

@@ -2,6 +2,10 @@
 workers when due, retried with a growing wait while a channel is down, marked failed with the
 channel's reason when it refuses, and never sent twice.
 
+Deliveries are handed on as soon as the change that queued them commits (a sync's, when the run
+ends: its pages' messages fold until then), and on every scheduler tick (those that waited for
+the end of quiet hours or a retry, or that Redis was away for).
+
 A delivery handed to the queue is "sending" for a lease of ``SENDING_LEASE`` seconds; if its
 job is lost meanwhile (Redis restarted, a worker killed) the next tick after the lease sends it
 again, with the same idempotency key.
@@ -13,9 +17,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from hub.db import Database
 from hub.models.base import utcnow
@@ -33,6 +38,8 @@ LONGEST_WAIT = 3600
 MOST_ATTEMPTS = 12
 SENDING_LEASE = 300
 JOB = "hub.notify.jobs.deliver"
+SOON, HELD = "simpul.notify.soon", "simpul.notify.held"
+"""A session's notes: hand the due deliveries to the workers once it commits; or not yet."""
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +58,42 @@ def enqueue_due(db: Database, queue: Queue, now: datetime | None = None) -> int:
     for delivery_id in sorted(due):
         queue.enqueue(JOB, delivery_id, description=f"notification {delivery_id}")
     return len(due)
+
+
+def send_soon(session: Session) -> None:
+    """Hand the due deliveries to the workers as soon as ``session`` commits, rather than on the
+    next scheduler tick."""
+    session.info[SOON] = True
+
+
+def hold(session: Session) -> None:
+    """Let what ``session`` queues wait for a later hand-off: a sync's pages fold their messages
+    until the run ends, and the run's last commit hands them on (see :func:`send_soon`)."""
+    session.info[HELD] = True
+
+
+def send_on_commit(sessions: sessionmaker, hub: Hub) -> None:
+    """After a session of ``sessions`` that queued deliveries commits, hand the due ones to
+    ``hub``'s workers, unless it held them. Should Redis be away, the scheduler's next ticks
+    hand them."""
+
+    def send(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
+        soon, held = session.info.pop(SOON, None), session.info.pop(HELD, None)
+        if not soon or held:
+            return
+        try:
+            enqueue_due(hub.db, hub.queue)
+        except (RedisError, OSError) as error:
+            log.warning("notifications wait for the scheduler: %s", error)
+
+    def forget(session: Session) -> None:
+        session.info.pop(SOON, None)
+        session.info.pop(HELD, None)
+
+    event.listen(sessions, "after_commit", send)
+    event.listen(sessions, "after_rollback", forget)
 
 
 def send_due(hub: Hub, now: datetime) -> None:

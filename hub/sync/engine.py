@@ -24,6 +24,7 @@ from hub.db import Database
 from hub.models import Record, Source, SyncRun
 from hub.models.base import utcnow
 from hub.models.run import FAILED, RUNNING, SUCCEEDED
+from hub.notify.outbox import hold, send_soon
 from hub.sources import ConfigError
 from hub.sync.alerts import tell_if_unwell
 from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
@@ -151,6 +152,7 @@ class SyncEngine:
 
     def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
         with self.db.session() as session:
+            hold(session)
             outcome = store.store(session, page.records)
             self.hub.records_changed(session, outcome.changes)
             self._add(run, outcome)
@@ -179,6 +181,7 @@ class SyncEngine:
     def _sweep_deleted(self, source: Source, run: SyncRun) -> None:
         """After a complete listing, records the source no longer lists are marked deleted."""
         with self.db.session() as session:
+            hold(session)
             gone = session.execute(
                 update(Record)
                 .where(
@@ -215,10 +218,12 @@ class SyncEngine:
             log.exception("run %s failed", run.id)
 
     def _finish(self, source: Source, run: SyncRun, retry_after: float | None) -> None:
-        """Close the run and set the source's schedule; done by the worker itself."""
+        """Close the run and set the source's schedule, and hand on the messages its pages
+        queued; done by the worker itself."""
         now = utcnow()
         run.finished_at = now
         with self.db.session() as session:
+            send_soon(session)
             before = source_health(session, source.id)
             closed = session.execute(
                 update(SyncRun)

@@ -284,6 +284,37 @@ def test_a_burst_of_new_complaints_is_one_line_per_person_with_its_count(
     )
 
 
+def test_a_sync_s_pages_fold_into_one_message_that_goes_when_the_run_ends(
+    make_app, database_url, redis_url, sim, smtp_port, make_user, mailbox
+):
+    app = make_app(
+        database_url,
+        redis_url=redis_url,
+        sources=(sim.source(SOURCE, page_size=4),),
+        sections={"notify": {"smtp_host": "127.0.0.1", "smtp_port": smtp_port}},
+    )
+    reports = new_reports(sim, 12)
+    hub = current_hub(app)
+    for number, village in enumerate({village_of(r) for r in reports}):
+        user = make_user(app, f"lurah{number}", "ward_staff", village)
+        with hub.db.session() as session:
+            session.add(ChannelAddress(user_id=user.id, channel="email", address=f"{number}@x.id"))
+
+    with app.app_context():
+        run = run_sync(app, SOURCE)
+
+    assert run.pages >= 3
+    told = {title for titles in inbox(app).values() for title in titles}
+    assert told == {
+        f"{sum(village_of(r) == village for r in reports)} aduan baru di {area_name(app, village)}"
+        for village in {village_of(r) for r in reports}
+    }, "one line per person for the whole run"
+    assert hub.queue.count == len(told), "handed to the workers when the run ended"
+    jobs.bind(app)
+    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+    assert sorted(mail["Subject"] for mail in mailbox.messages) == sorted(told)
+
+
 @pytest.fixture
 def late(app, sim, make_user):
     """One complaint, synced, and the people its deadlines concern: its kelurahan's, its
