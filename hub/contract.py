@@ -171,7 +171,7 @@ class ConnectorContract:
         [
             ({"fail_next": 99}, "transient"),
             ({"rate_limit_next": 99, "retry_after": 0}, "transient"),
-            ({"malformed_next": 1}, "source"),
+            ({"malformed_next": 99}, "source"),
             ({"garbage_next": 1}, "source"),
         ],
         ids=["5xx", "429", "cut-off-body", "wrong-shape"],
@@ -192,6 +192,14 @@ class ConnectorContract:
         app_simulator.control("/_sim/faults", {"reset": True})
         assert run_sync(app, SOURCE).status == "succeeded"
         assert len(stored(app)) > len(before)
+
+    def test_a_cut_off_body_is_read_again(self, app_simulator, make_contract_app, sqlite_url):
+        app = make_contract_app(sqlite_url)
+        app_simulator.control("/_sim/faults", {"malformed_next": 1})
+
+        run = run_sync(app, SOURCE)
+
+        assert (run.status, run.error) == ("succeeded", None)
 
     def test_a_timeout_is_transient(self, app_simulator, make_contract_app, sqlite_url):
         app = make_contract_app(sqlite_url, **{self.timeout_setting: 0.2})

@@ -72,7 +72,7 @@ def test_sync_of_an_unknown_source_says_which_exist(run):
 
 
 def test_a_failed_sync_exits_non_zero_with_its_error(run, sim):
-    sim.control("/_sim/faults", {"malformed_next": 1})
+    sim.control("/_sim/faults", {"malformed_next": 99})
 
     result = run("sync", "lights-test")
 

@@ -165,21 +165,41 @@ def test_a_long_retry_after_ends_the_run_and_delays_the_schedule(app, sim):
     assert source.next_run_at >= before + timedelta(seconds=900)
 
 
-def test_garbage_fails_the_run_and_keeps_what_was_stored(app, sim):
+def test_a_page_of_malformed_json_is_read_again(app, sim):
+    sim.control("/_sim/faults", {"malformed_next": 2})
+
+    run = sync(app)
+
+    assert (run.status, run.created) == ("succeeded", 120)
+    assert run.requests == 5 + 2
+
+
+def test_malformed_json_at_every_attempt_fails_the_run_and_keeps_what_was_stored(app, sim):
     sync(app)
     cursor = source_row(app).cursor
     sim.control("/_sim/tick", {"new": 5})
-    sim.control("/_sim/faults", {"malformed_next": 1})
+    sim.control("/_sim/faults", {"malformed_next": 99})
 
     failed = sync(app)
 
-    assert failed.status == "failed"
-    assert failed.error_kind == "source"
+    assert (failed.status, failed.error_kind, failed.requests) == ("failed", "source", 4)
     assert "malformed JSON" in failed.error
+    assert "/api/v1/lights" in failed.error
     assert len(stored(app)) == 120
     assert source_row(app).cursor == cursor
     assert health(app).state == "degraded"
+    sim.control("/_sim/faults", {"reset": True})
     assert sync(app).created == 5
+
+
+def test_json_of_the_wrong_shape_fails_the_run_at_once(app, sim):
+    sim.control("/_sim/faults", {"garbage_next": 1})
+
+    failed = sync(app)
+
+    assert (failed.status, failed.error_kind, failed.requests) == ("failed", "source", 1)
+    assert "not a listing" in failed.error
+    assert sync(app).created == 120
 
 
 def test_duplicated_and_out_of_order_records_are_stored_once_at_their_latest(app, sim):

@@ -64,7 +64,7 @@ def test_two_schedulers_never_enqueue_the_same_run_twice(app):
 
 def test_a_sync_that_cannot_be_queued_stays_due(app):
     hub = current_hub(app)
-    unreachable = Queue(hub.settings.queue_name, connection=redis.Redis(port=1))
+    unreachable = Queue(hub.settings.queue_name, connection=redis.Redis(port=1, retry=None))
     with hub.db.session() as session:
         due_at = session.scalar(select(Source.next_run_at))
 

@@ -33,6 +33,14 @@ class TransientError(SourceError):
         self.retry_after = retry_after
 
 
+class MalformedJSON(SourceError):
+    """A success whose body is not JSON: cut off on the way, or a proxy's page in its place.
+
+    The sync engine reads the page again, as after a transient failure; a run that gets it at
+    every attempt fails as a source fault.
+    """
+
+
 class AuthError(SourceError):
     """The source refused the hub's credentials: the source needs re-authentication."""
 
@@ -113,7 +121,8 @@ class Connector(Protocol):
     ``fetch_page(None)`` starts a complete listing; ``fetch_page(cursor)`` continues after the
     last stored page, so a sync that finished with a cursor asks only for what changed since.
     Raise :class:`TransientError`, :class:`AuthError` or :class:`SourceError` for failures;
-    network errors from httpx are treated as transient by the engine.
+    network errors from httpx are treated as transient by the engine, and a
+    :class:`MalformedJSON` answer is read again too.
     """
 
     def fetch_page(self, cursor: str | None) -> Page: ...
@@ -149,7 +158,7 @@ def read_json(response: httpx.Response) -> Any:
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise SourceError(f"malformed JSON from {response.url}: {error}") from None
+        raise MalformedJSON(f"malformed JSON from {response.url}: {error}") from None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -26,8 +26,16 @@ from hub.models.base import utcnow
 from hub.models.run import FAILED, RUNNING, SUCCEEDED
 from hub.notify.outbox import hold, send_soon
 from hub.sources import ConfigError
+from hub.storable import cleaned
 from hub.sync.alerts import tell_if_unwell
-from hub.sync.connector import AuthError, Connector, Page, SourceError, TransientError
+from hub.sync.connector import (
+    AuthError,
+    Connector,
+    MalformedJSON,
+    Page,
+    SourceError,
+    TransientError,
+)
 from hub.sync.health import source_health
 from hub.sync.store import CHANGE_COLUMNS, PageOutcome, PageStore, deletion
 
@@ -43,7 +51,7 @@ class RunLost(RuntimeError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How transient failures are retried within one run."""
+    """How transient failures and malformed answers are retried within one run."""
 
     attempts: int = 4
     base_delay: float = 1.0
@@ -135,7 +143,7 @@ class SyncEngine:
             run.requests += 1
             try:
                 page = connector.fetch_page(cursor)
-            except (TransientError, httpx.TransportError) as error:
+            except (TransientError, MalformedJSON, httpx.TransportError) as error:
                 retry_after = getattr(error, "retry_after", None)
                 delay = self.retry.delay(attempt, retry_after)
                 if attempt == self.retry.attempts or delay > self.retry.max_delay:
@@ -151,6 +159,7 @@ class SyncEngine:
         raise AssertionError("unreachable")
 
     def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
+        cursor = cleaned(page.next_cursor)
         with self.db.session() as session:
             hold(session)
             outcome = store.store(session, page.records)
@@ -165,10 +174,8 @@ class SyncEngine:
             )
             if fenced.rowcount != 1:
                 raise RunLost(f"run {run.id} was closed while it was still reading")
-            session.execute(
-                update(Source).where(Source.id == source.id).values(cursor=page.next_cursor)
-            )
-        source.cursor = page.next_cursor
+            session.execute(update(Source).where(Source.id == source.id).values(cursor=cursor))
+        source.cursor = cursor
 
     @staticmethod
     def _add(run: SyncRun, outcome: PageOutcome) -> None:
@@ -202,7 +209,7 @@ class SyncEngine:
     @staticmethod
     def _fail(run: SyncRun, error: BaseException) -> None:
         run.status = FAILED
-        run.error = f"{error}" or type(error).__name__
+        run.error = cleaned(f"{error}") or type(error).__name__
         if isinstance(error, AuthError):
             run.error_kind = "auth"
         elif isinstance(error, TransientError):

@@ -94,6 +94,8 @@ def commit_import(
             session.flush()
             store = PageStore(source.id, run.id, source_type.normalize, frozenset(hub.record_kinds))
             outcome = store.store(session, [dict(payload) for payload in payloads])
+            if outcome.errors:
+                raise ImportRejected([_problem(error) for error in outcome.errors])
             hub.records_changed(session, outcome.changes)
             run.created, run.updated, run.unchanged = (
                 outcome.created,
@@ -117,3 +119,8 @@ def commit_import(
             [ImportProblem(-1, f"a sync of {source_name} is going on; try again in a minute")]
         ) from None
     return run
+
+
+def _problem(error: Mapping[str, Any]) -> ImportProblem:
+    """A record error met while storing, which rejects the whole import."""
+    return ImportProblem(-1, f"{error['external_id']}: {error['message']}")

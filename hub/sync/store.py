@@ -5,18 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import exc, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from hub.models import Area, Record, RecordError
 from hub.models.base import utcnow
+from hub.storable import cleaned
 from hub.sync.connector import InvalidRecord, RecordIn
 
 PAYLOAD_EXCERPT = 4000
+REFUSED = "the database refused the record: {}"
+REFUSALS = (exc.DataError, exc.IntegrityError, UnicodeEncodeError, OverflowError)
+"""What the database, or its driver, raises for a value it cannot store: a record error."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,10 @@ class PageStore:
     """Stores pages of one source during one run.
 
     Area codes and kinds are checked before anything is written, so a record with an unknown
-    area code is an error of its own and never a failed transaction.
+    area code is an error of its own and never a failed transaction. The characters the database
+    or XML cannot hold are stripped from every string of a payload and of its record. A page the
+    database still refuses is written again record by record, each in a savepoint, and a record
+    it refuses then is an error of its own too.
     """
 
     source_id: int
@@ -103,6 +110,36 @@ class PageStore:
         incoming = self._with_references(
             session, self._in_known_areas(session, records, outcome), outcome
         )
+        try:
+            with session.begin_nested():
+                self._write(session, incoming, outcome)
+        except Exception as error:
+            if not _is_refusal(error):
+                raise
+            self._write_one_by_one(session, incoming, outcome)
+        if outcome.errors:
+            session.execute(insert(RecordError), outcome.errors)
+            self._keep_listed(session, [e["external_id"] for e in outcome.errors])
+        return outcome
+
+    def _write_one_by_one(
+        self, session: Session, incoming: dict[str, tuple], outcome: PageOutcome
+    ) -> None:
+        """The database refused the page: write each record alone, and a record it still
+        refuses is a record error."""
+        for external_id, entry in incoming.items():
+            try:
+                with session.begin_nested():
+                    self._write(session, {external_id: entry}, outcome)
+            except Exception as error:
+                if not _is_refusal(error):
+                    raise
+                reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+                self._error(outcome, entry[1], InvalidRecord(REFUSED.format(reason)), "store")
+
+    def _write(self, session: Session, incoming: dict[str, tuple], outcome: PageOutcome) -> None:
+        """Insert the new records and update the changed ones; count them in ``outcome`` once
+        every statement went through."""
         existing = self._existing(session, list(incoming))
         now = utcnow()
         inserts, updates, seen = [], [], []
@@ -114,29 +151,29 @@ class PageStore:
                 seen.append(row.id)
             else:
                 updates.append({"id": row.id, **self._values(record, payload, digest, now)})
+        changes = []
         if inserts:
             session.execute(insert(Record), [{**v, "first_seen_at": now} for v in inserts])
             ids_by_external_id = {
                 row.external_id: row.id
                 for row in self._existing(session, [v["external_id"] for v in inserts]).values()
             }
-            outcome.changes += [
+            changes += [
                 _change(ids_by_external_id[v["external_id"]], v, None, True) for v in inserts
             ]
         if updates:
             session.execute(update(Record), updates)
-            outcome.changes += [
+            changes += [
                 _change(v["id"], v, existing[v["external_id"]].status, False) for v in updates
             ]
         if seen and self.full:
             session.execute(
                 update(Record).where(Record.id.in_(seen)).values(last_seen_run_id=self.run_id)
             )
-        if outcome.errors:
-            session.execute(insert(RecordError), outcome.errors)
-            self._keep_listed(session, [e["external_id"] for e in outcome.errors])
-        outcome.created, outcome.updated, outcome.unchanged = len(inserts), len(updates), len(seen)
-        return outcome
+        outcome.created += len(inserts)
+        outcome.updated += len(updates)
+        outcome.unchanged += len(seen)
+        outcome.changes += changes
 
     def _in_known_areas(
         self, session: Session, records: dict[str, tuple], outcome: PageOutcome
@@ -193,6 +230,11 @@ class PageStore:
         """Normalize and check each payload; of repeated ids keep the latest version."""
         result: dict[str, tuple[RecordIn, dict, str]] = {}
         for payload in payloads:
+            payload = cleaned(payload)
+            if not isinstance(payload, dict):
+                error = InvalidRecord(f"expected a JSON object, got {type(payload).__name__}")
+                self._error(outcome, payload, error)
+                continue
             try:
                 record = self._checked(payload)
             except Exception as error:
@@ -203,21 +245,22 @@ class PageStore:
                 result[record.external_id] = (record, payload, content_hash(payload))
         return result
 
-    def _checked(self, payload: Any) -> RecordIn:
-        if not isinstance(payload, dict):
-            raise InvalidRecord(f"expected a JSON object, got {type(payload).__name__}")
+    def _checked(self, payload: dict[str, Any]) -> RecordIn:
         record = self.normalize(payload)
         if not isinstance(record, RecordIn):
             raise InvalidRecord(f"normalizer returned {type(record).__name__}, not RecordIn")
+        record = _cleaned(record)
         if not record.external_id:
             raise InvalidRecord("record has no external id")
         if record.kind not in self.known_kinds:
             raise InvalidRecord(f"unknown record kind {record.kind!r}")
         return record
 
-    def _error(self, outcome: PageOutcome, payload: Any, error: Exception) -> None:
-        stage = "normalize" if isinstance(error, InvalidRecord) else "plugin"
-        message = str(error) if stage == "normalize" else f"{type(error).__name__}: {error}"
+    def _error(
+        self, outcome: PageOutcome, payload: Any, error: Exception, stage: str | None = None
+    ) -> None:
+        stage = stage or ("normalize" if isinstance(error, InvalidRecord) else "plugin")
+        message = str(error) if stage != "plugin" else f"{type(error).__name__}: {error}"
         external_id = getattr(error, "external_id", None) or (
             payload.get("id") if isinstance(payload, dict) else None
         )
@@ -226,10 +269,10 @@ class PageStore:
             {
                 "run_id": self.run_id,
                 "source_id": self.source_id,
-                "external_id": str(external_id)[:128] if external_id else None,
+                "external_id": cleaned(str(external_id)[:128]) if external_id else None,
                 "stage": stage,
-                "message": message,
-                "payload": _excerpt(payload),
+                "message": cleaned(message),
+                "payload": cleaned(_excerpt(payload)),
                 "created_at": utcnow(),
             }
         )
@@ -309,6 +352,19 @@ def _is_unchanged(row: Any, record: RecordIn, digest: str) -> bool:
     if _is_older(record, row):
         return True
     return row.content_hash == digest and (row.deleted_at is not None) == record.deleted
+
+
+def _cleaned(record: RecordIn) -> RecordIn:
+    """The record without the characters the database or XML cannot hold, in any of its text."""
+    return replace(record, **{f.name: cleaned(getattr(record, f.name)) for f in fields(record)})
+
+
+def _is_refusal(error: BaseException) -> bool:
+    """Whether ``error`` refuses the values written, rather than telling that the database is
+    unreachable (which fails the run, to be read again)."""
+    if isinstance(error, exc.DBAPIError):
+        return isinstance(error, REFUSALS)
+    return isinstance(error, (*REFUSALS, exc.StatementError))
 
 
 def _excerpt(payload: Any) -> str:

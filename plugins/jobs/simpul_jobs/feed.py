@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hub.api import Page, SourceError, http_client, read_json
+from hub.api import MalformedJSON, Page, SourceError, http_client, read_json
 from simpul_jobs.jsonld import has_schema_context, holds_postings, postings_in, type_names
 
 ACCEPT = "application/ld+json, application/json;q=0.9"
@@ -42,10 +42,8 @@ class JobPostingFeedConnector:
         response = self.client.get(self.url, follow_redirects=True)
         try:
             return read_json(response)
-        except SourceError as error:
-            if type(error) is not SourceError or not response.is_success:
-                raise
-            raise SourceError(f"{self.url} is not JSON-LD: {error}") from None
+        except MalformedJSON as error:
+            raise MalformedJSON(f"{self.url} is not JSON-LD: {error}") from None
 
     def close(self) -> None:
         self.client.close()
