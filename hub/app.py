@@ -11,12 +11,15 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hub.config import Settings, load_settings
 from hub.limits import init_limits
 from hub.live.setup import init_live
 from hub.plugins import PluginRegistry
 from hub.portal import init_portal
+from hub.portal.request_text import init_request_text
+from hub.security_headers import init_security_headers
 from hub.state import Hub
 
 UPLOAD_OVERHEAD = 1024 * 1024
@@ -48,7 +51,12 @@ def create_app(
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         [*hub.plugins.translation_directories(), str(Path(app.root_path) / "translations")]
     )
+    if settings.trusted_proxies:
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    init_request_text(app)
     init_portal(app)
+    init_security_headers(app)
     init_limits(app)
     init_live(app)
     register_plugins(app, hub)

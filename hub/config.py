@@ -1,5 +1,8 @@
 """Configuration: a TOML file in ``config/`` with environment overrides.
 
+Without a file the defaults apply; a file that sets nothing is refused (it was most likely
+emptied by mistake, and the hub would start on an empty default database).
+
 Every key of the ``[hub]`` table can be overridden by ``SIMPUL_<KEY>`` (``SIMPUL_DATABASE_URL``).
 Secrets never live in the file: the session secret comes from ``SIMPUL_SECRET_KEY`` or the file
 named by ``SIMPUL_SECRET_KEY_FILE``, and source secrets through ``<setting>_env`` or
@@ -47,26 +50,40 @@ from hub.sources import (
 DEFAULT_CONFIG = Path("config") / "simpul.toml"
 ENV_PREFIX = "SIMPUL_"
 LANGUAGES = ("id", "en")
-DATABASES = ("sqlite", "postgresql")
+DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
+"""The databases the hub runs on, each with the drivers it may use."""
+SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2")
 DATABASE_EXAMPLES = "sqlite:///instance/simpul.db or postgresql+psycopg://user@host/simpul"
 _TABLES = ("sources", "secret_key", "sections")
 """Fields that are not keys of ``[hub]``."""
+MINUTE, HOUR, DAY, WEEK = 60, 3600, 86400, 7 * 86400
+GIBIBYTE = 1024**3
 
 
 def _database_url(value: str) -> str:
     # The value may hold a password: refusals name the problem, never repeat the URL.
     try:
-        backend = make_url(value).get_backend_name()
+        url = make_url(value)
+        backend = url.get_backend_name()
+        driver = url.get_driver_name() if backend in DRIVERS else None
     except (ArgumentError, ValueError):
         raise refusal(
             f"is not a database URL: use one such as {DATABASE_EXAMPLES}", show_value=False
         ) from None
-    if backend not in DATABASES:
+    if driver not in DRIVERS.get(backend, ()):
         raise refusal(
-            f"names the database {backend!r}: the hub runs on {' or '.join(DATABASES)} "
+            f"has the scheme {url.drivername!r}: use one of {', '.join(SCHEMES)} "
             f"({DATABASE_EXAMPLES})",
             show_value=False,
         )
+    try:
+        url.get_dialect().import_dbapi()
+    except ImportError as error:
+        raise refusal(
+            f"needs the Python package {error.name or driver}, which is not installed here "
+            "(pip install 'simpul[postgres]' installs psycopg)",
+            show_value=False,
+        ) from None
     return value
 
 
@@ -112,8 +129,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
 
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///instance/simpul.db"
-    database_pool_size: Integer = Field(5, ge=1)
-    database_max_overflow: Integer = Field(10, ge=0)
+    database_pool_size: Integer = Field(5, ge=1, le=100)
+    database_max_overflow: Integer = Field(10, ge=0, le=100)
     redis_url: str = "redis://127.0.0.1:6379/0"
     secure_cookies: bool = False
     queue_name: str = "simpul"
@@ -124,17 +141,21 @@ class Settings(BaseModel):
     disabled_plugins: TextTuple = ()
     instance_path: str = "instance"
     areas_dir: str = ""
-    scheduler_tick: Number = Field(5.0, gt=0)
-    run_stale_after: Integer = Field(300, ge=1)
-    retry_attempts: Integer = Field(4, ge=0)
-    retry_base_delay: Number = Field(1.0, ge=0)
-    retry_max_delay: Number = Field(60.0, ge=0, validate_default=True)
-    max_backoff: Integer = Field(3600, ge=1)
-    login_attempts: Integer = Field(5, ge=1)
-    login_lockout: Integer = Field(900, ge=0)
+    scheduler_tick: Number = Field(5.0, ge=0.1, le=HOUR)
+    run_stale_after: Integer = Field(300, ge=1, le=DAY)
+    retry_attempts: Integer = Field(4, ge=0, le=20)
+    retry_base_delay: Number = Field(1.0, ge=0, le=10 * MINUTE)
+    retry_max_delay: Number = Field(60.0, ge=0, le=HOUR, validate_default=True)
+    max_backoff: Integer = Field(3600, ge=1, le=WEEK)
+    login_attempts: Integer = Field(5, ge=1, le=1000)
+    login_lockout: Integer = Field(900, ge=0, le=WEEK)
     login_rate_limit: RateLimit = "10 per minute"
+    login_failure_limit: RateLimit = "50 per hour"
+    trusted_proxies: Integer = Field(0, ge=0, le=5)
+    """How many proxies in front of the hub add to ``X-Forwarded-For`` (nginx: 1). The hub then
+    takes the client's address from it, for the limits per address; with 0 it ignores it."""
     storage_path: str = ""
-    upload_max_bytes: Integer = Field(20 * 1024 * 1024, ge=1)
+    upload_max_bytes: Integer = Field(20 * 1024 * 1024, ge=1, le=GIBIBYTE)
     secret_key: str = Field("", repr=False)
     sources: tuple[InstanceOf[SourceSettings], ...] = ()
     sections: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict)
@@ -181,6 +202,11 @@ def load_settings(
     document = _read_toml(path) if path.exists() else {}
     if not path.exists() and environ.get(f"{ENV_PREFIX}CONFIG"):
         raise ConfigError(f"configuration file {path} does not exist")
+    if path.exists() and _sets_nothing(document) and f"{ENV_PREFIX}DATABASE_URL" not in environ:
+        raise ConfigError(
+            f"{path} sets nothing: give at least [hub] database_url, the database the hub keeps "
+            f"its data in (such as {DATABASE_EXAMPLES}); every other key has a default"
+        )
     values = _hub_values(path, _table(path, document, "hub"), environ)
     values["secret_key"] = _secret_key(environ)
     values["sources"] = tuple(_sources(path, _table(path, document, "sources")))
@@ -211,7 +237,7 @@ def _problems(problems: list[ErrorDetails], origin: Callable[[str], str | None])
     described = []
     for problem in problems:
         key = str(problem["loc"][0]) if problem["loc"] else ""
-        text = explain(problem, show_value=key != "secret_key")
+        text = explain(problem, show_value=key != "secret_key", model=Settings)
         where = origin(key)
         setting = f"[hub] {key}" if key in HUB_KEYS else f"setting {key}"
         described.append(f"{where}: {setting} {text}" if where else f"{setting} {text}")
@@ -226,6 +252,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _sets_nothing(table: Mapping[str, Any]) -> bool:
+    """True for an empty file, or one of empty tables only: a file emptied by mistake."""
+    return all(isinstance(value, dict) and _sets_nothing(value) for value in table.values())
 
 
 def _table(path: Path, document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -277,7 +308,7 @@ class _Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: str
-    interval: Integer = Field(300, ge=1)
+    interval: Integer = Field(300, ge=1, le=30 * DAY)
     enabled: bool = True
 
 
@@ -294,7 +325,7 @@ def _sources(path: Path, table: Mapping[str, Any]) -> list[SourceSettings]:
             schedule = _Schedule.model_validate(given)
         except ValidationError as error:
             problems = "; ".join(
-                f"{problem['loc'][0]} {explain(problem)}"
+                f"{problem['loc'][0]} {explain(problem, model=_Schedule)}"
                 for problem in error.errors(include_url=False)
             )
             raise ConfigError(f"{path}: source {name!r}: {problems}") from None

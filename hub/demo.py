@@ -134,7 +134,7 @@ def _prepare_database(app) -> str:
                 )
                 session.add(person)
             person.set_password(password)
-            person.failed_logins, person.locked_until, person.active = 0, None, True
+            person.active = True
     return password
 
 

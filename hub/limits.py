@@ -1,4 +1,4 @@
-"""Rate limits per client address, with Flask-Limiter, beside the account lockout of sign-in.
+"""Rate limits per client address, with Flask-Limiter; sign-in failures are counted beside them.
 
 Each app has one :class:`~flask_limiter.Limiter` (:func:`init_limits`), counting in the hub's
 Redis so that every portal process of a hub shares the counts (keys are prefixed with the hub's

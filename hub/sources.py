@@ -25,6 +25,7 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ _TYPES: dict[str, Any] = {
     "list": TextList,
 }
 
+NUMBERS = ("int", "float")
+
 _SAYINGS = {
     "missing": "is missing",
     "extra_forbidden": "is not a known setting",
@@ -103,14 +106,25 @@ _SAYINGS = {
 _QUIET = {"missing", "extra_forbidden", "simpul"}
 
 
-def explain(problem: ErrorDetails, *, show_value: bool = True) -> str:
+_OUT_OF_RANGE = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+_BOUNDS = {"gt": "greater than {}", "ge": "at least {}", "lt": "less than {}", "le": "at most {}"}
+"""A number field's ends, as said in a refusal."""
+
+
+def explain(
+    problem: ErrorDetails, *, show_value: bool = True, model: type[BaseModel] | None = None
+) -> str:
     """One pydantic error as the end of a sentence about the setting: ``must be int (got 'x')``.
 
-    The value given is left out when ``show_value`` is false (a secret).
+    The value given is left out when ``show_value`` is false (a secret). A number out of range
+    is told the whole range (``must be from 1 to 100``) when ``model`` has the setting.
     """
     kind = problem["type"]
+    allowed = out_of_range(problem, model) if model else None
     if kind in ("simpul", "simpul_value"):
         text = problem["msg"]
+    elif allowed:
+        text = allowed
     elif kind in _SAYINGS:
         limits = {name: _number(value) for name, value in problem.get("ctx", {}).items()}
         text = _SAYINGS[kind].format(**limits)
@@ -120,6 +134,44 @@ def explain(problem: ErrorDetails, *, show_value: bool = True) -> str:
     if show_value and kind not in _QUIET:
         text += f" (got {problem['input']!r})"
     return text
+
+
+def out_of_range(problem: ErrorDetails, model: type[BaseModel]) -> str | None:
+    """``must be from 1 to 100`` when ``problem`` is a number out of the range of a field of
+    ``model`` bounded at both ends; None otherwise."""
+    if problem["type"] not in _OUT_OF_RANGE:
+        return None
+    return allowed_range(_field_at(model, problem["loc"]))
+
+
+def allowed_range(field: FieldInfo | None) -> str | None:
+    """``must be from 1 to 100``: the range of a number field bounded at both ends."""
+    bounds = {
+        name: _number(getattr(item, name))
+        for item in (field.metadata if field else ())
+        for name in _BOUNDS
+        if getattr(item, name, None) is not None
+    }
+    low = next((name for name in ("ge", "gt") if name in bounds), None)
+    high = next((name for name in ("le", "lt") if name in bounds), None)
+    if low is None or high is None:
+        return None
+    if (low, high) == ("ge", "le"):
+        return f"must be from {bounds['ge']} to {bounds['le']}"
+    return f"must be {_BOUNDS[low].format(bounds[low])} and {_BOUNDS[high].format(bounds[high])}"
+
+
+def _field_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> FieldInfo | None:
+    """The field of ``model`` (by name or alias) that an error's ``loc`` points at."""
+    field = None
+    for part in loc:
+        is_model = isinstance(model, type) and issubclass(model, BaseModel)
+        fields = model.model_fields if is_model else {}
+        field = next((info for name, info in fields.items() if part in (name, info.alias)), None)
+        if field is None:
+            return None
+        model = field.annotation
+    return field
 
 
 def _number(value: Any) -> Any:
@@ -145,10 +197,16 @@ class ConfigField:
     default: Any = None
     secret: bool = False
     help: str = ""
+    least: float | None = None
+    """The smallest value an ``int`` or ``float`` setting may take, if any."""
+    most: float | None = None
+    """The largest, if any."""
 
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
             raise ValueError(f"unknown config field type {self.type!r}")
+        if (self.least is not None or self.most is not None) and self.type not in NUMBERS:
+            raise ValueError(f"only a number setting has a range, not {self.name!r}")
 
 
 @dataclass(frozen=True)
@@ -193,7 +251,9 @@ class SourceType:
         except ValidationError as error:
             secrets = {f.name for f in self.config if f.secret}
             problems = "; ".join(
-                _source_problem(problem, secret=_key(problem) in secrets)
+                _source_problem(
+                    problem, secret=_key(problem) in secrets, model=self._settings_model
+                )
                 for problem in error.errors(include_url=False)
             )
             raise ConfigError(f"source {source_name!r}: {problems}") from None
@@ -206,6 +266,8 @@ class SourceType:
         fields: dict[str, Any] = {}
         for index, spec in enumerate(self.config):
             annotation = _TYPES[spec.type]
+            if spec.type in NUMBERS:
+                annotation = Annotated[annotation, Field(ge=spec.least, le=spec.most)]
             if spec.required and spec.default is None:
                 fields[_attribute(index)] = (annotation, Field(alias=spec.name))
             else:
@@ -222,9 +284,9 @@ class SourceType:
         )
 
 
-def _source_problem(problem: ErrorDetails, *, secret: bool) -> str:
+def _source_problem(problem: ErrorDetails, *, secret: bool, model: type[BaseModel]) -> str:
     key = _key(problem)
-    text = f"setting {key!r} {explain(problem, show_value=not secret)}"
+    text = f"setting {key!r} {explain(problem, show_value=not secret, model=model)}"
     if secret and problem["type"] == "missing":
         text += f": set {key}_env (an environment variable) or {key}_file (a file)"
     return text

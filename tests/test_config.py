@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from hub.app import create_app
 from hub.config import Settings, load_settings
 from hub.notify.settings import NotifySettings
+from hub.sections import SettingsSection
 from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.state import current_hub
+
+SOME_FILE = "[hub]\nqueue_name = 'simpul'\n"
+"""A file that sets something, for values given by the environment."""
 
 
 def write(tmp_path, text: str):
@@ -62,10 +71,11 @@ def test_sources_are_read_with_their_schedule(tmp_path):
         ("[hub\n", {}, "is not valid TOML"),
         ("[hub]\ndatabse_url = 'x'\n", {}, "unknown setting [hub] databse_url"),
         ("[hub]\nscheduler_tick = 'soon'\n", {}, "scheduler_tick must be float"),
-        ("", {"SIMPUL_LANGUAGE": "fr"}, "language must be one of id, en"),
+        (SOME_FILE, {"SIMPUL_LANGUAGE": "fr"}, "language must be one of id, en"),
         ("[hub]\ntimezone = 'Manado'\n", {}, "timezone 'Manado' is unknown"),
         ("[sources.a]\nurl = 'x'\n", {}, "source 'a' has no type"),
-        ("[sources.a]\ntype = 'qlue'\ninterval = 0\n", {}, "interval must be at least 1"),
+        ("[sources.a]\ntype = 'qlue'\ninterval = 0\n", {}, "interval must be from 1 to 2592000"),
+        ("[sources.a]\ntype = 'qlue'\ninterval = 2592001\n", {}, "interval must be from 1 to"),
     ],
 )
 def test_a_bad_configuration_says_what_is_wrong(tmp_path, text, environ, message):
@@ -107,7 +117,7 @@ SOURCE_TYPE = SourceType(
     config=(
         ConfigField("url"),
         ConfigField("api_key", secret=True),
-        ConfigField("page_size", "int", required=False, default=100),
+        ConfigField("page_size", "int", required=False, default=100, least=1, most=1000),
     ),
 )
 
@@ -141,6 +151,14 @@ def test_source_settings_are_validated_against_the_type(tmp_path, monkeypatch):
         ({"url": "x", "api_key_env": 5}, "setting 'api_key_env' must name an environment"),
         ({"url": "x", "api_key_file": ""}, "setting 'api_key_file' must name a file"),
         ({"url": "x"}, "setting 'api_key' is missing: set api_key_env"),
+        (
+            {"url": "x", "api_key_env": "EXAMPLE_KEY", "page_size": 0},
+            re.escape("setting 'page_size' must be from 1 to 1000 (got 0)"),
+        ),
+        (
+            {"url": "x", "api_key_env": "EXAMPLE_KEY", "page_size": "1001"},
+            re.escape("setting 'page_size' must be from 1 to 1000 (got '1001')"),
+        ),
     ],
 )
 def test_bad_source_settings_say_which_source_and_setting(monkeypatch, settings, message):
@@ -150,24 +168,99 @@ def test_bad_source_settings_say_which_source_and_setting(monkeypatch, settings,
         SOURCE_TYPE.validate("a", settings)
 
 
+def test_only_a_number_setting_has_a_range():
+    with pytest.raises(ValueError, match="only a number setting has a range, not 'url'"):
+        ConfigField("url", least=1)
+
+
+def test_every_number_setting_of_the_bundled_source_types_has_a_range(make_app, sqlite_url):
+    source_types = current_hub(make_app(sqlite_url, only=None)).source_types.values()
+    numbers = [
+        (source_type, field)
+        for source_type in source_types
+        for field in source_type.config
+        if field.type in ("int", "float")
+    ]
+
+    assert {field.name for _source_type, field in numbers} >= {"page_size", "timeout"}
+    for source_type, field in numbers:
+        assert (field.least, field.most) != (None, None), f"{source_type.name} {field.name}"
+        assert field.least <= field.default <= field.most
+        for wrong in (field.least - 1, field.most + 1):
+            with pytest.raises(ConfigError, match=f"setting '{field.name}' must be from "):
+                source_type.validate("a", _with_secrets(source_type, {field.name: wrong}))
+
+
+def _with_secrets(source_type: SourceType, settings: dict) -> dict:
+    """``settings``, each required setting given (a secret through an environment variable)."""
+    given = dict(settings)
+    for field in source_type.config:
+        if field.required and field.default is None and field.name not in given:
+            given[f"{field.name}_env" if field.secret else field.name] = (
+                "PATH" if field.secret else "http://x"
+            )
+    return given
+
+
+class GaugeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    page_size: int = Field(100, ge=1, le=500)
+    refresh_seconds: float = Field(60.0, gt=0, le=3600)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        SettingsSection("gauges", GaugeSettings.model_validate),
+        SettingsSection("gauges", lambda table: GaugeSettings.model_validate(table), GaugeSettings),
+    ],
+)
+def test_a_plugins_table_names_every_setting_out_of_range_with_its_range(section):
+    with pytest.raises(ConfigError) as refused:
+        section.read({"page_size": 0, "refresh_seconds": -1})
+
+    assert str(refused.value) == (
+        "[gauges] page_size: must be from 1 to 500 (got 0); "
+        "refresh_seconds: must be greater than 0 and at most 3600 (got -1)"
+    )
+    assert section.read({"page_size": 500}).page_size == 500
+
+
 REFUSED = [
-    ("scheduler_tick", 0, "must be greater than 0"),
-    ("scheduler_tick", -5, "must be greater than 0"),
-    ("run_stale_after", 0, "must be at least 1"),
-    ("retry_attempts", -1, "must be at least 0"),
-    ("retry_base_delay", -0.5, "must be at least 0"),
-    ("retry_max_delay", -1, "must be at least 0"),
+    ("database_pool_size", 0, "must be from 1 to 100"),
+    ("database_pool_size", 101, "must be from 1 to 100"),
+    ("database_max_overflow", -1, "must be from 0 to 100"),
+    ("database_max_overflow", 101, "must be from 0 to 100"),
+    ("scheduler_tick", 0, "must be from 0.1 to 3600"),
+    ("scheduler_tick", -5, "must be from 0.1 to 3600"),
+    ("scheduler_tick", 3601, "must be from 0.1 to 3600"),
+    ("run_stale_after", 0, "must be from 1 to 86400"),
+    ("run_stale_after", 86401, "must be from 1 to 86400"),
+    ("retry_attempts", -1, "must be from 0 to 20"),
+    ("retry_attempts", 21, "must be from 0 to 20"),
+    ("retry_base_delay", -0.5, "must be from 0 to 600"),
+    ("retry_base_delay", 601, "must be from 0 to 600"),
+    ("retry_max_delay", -1, "must be from 0 to 3600"),
+    ("retry_max_delay", 3601, "must be from 0 to 3600"),
     ("retry_max_delay", 0.5, "must be at least retry_base_delay, which is 1.0"),
-    ("max_backoff", 0, "must be at least 1"),
-    ("login_attempts", 0, "must be at least 1"),
-    ("login_lockout", -1, "must be at least 0"),
-    ("upload_max_bytes", 0, "must be at least 1"),
-    ("database_pool_size", 0, "must be at least 1"),
-    ("database_max_overflow", -1, "must be at least 0"),
+    ("max_backoff", 0, "must be from 1 to 604800"),
+    ("max_backoff", 10**30, "must be from 1 to 604800"),
+    ("login_attempts", 0, "must be from 1 to 1000"),
+    ("login_attempts", 1001, "must be from 1 to 1000"),
+    ("login_lockout", -1, "must be from 0 to 604800"),
+    ("login_lockout", 604801, "must be from 0 to 604800"),
+    ("upload_max_bytes", 0, "must be from 1 to 1073741824"),
+    ("upload_max_bytes", -1, "must be from 1 to 1073741824"),
+    ("upload_max_bytes", 2**30 + 1, "must be from 1 to 1073741824"),
     ("language", "fr", "must be one of id, en"),
     ("timezone", "WIB", "'WIB' is unknown: use a name such as Asia/Jakarta (WIB)"),
     ("timezone", "Asia", "'Asia' is unknown"),
-    ("database_url", "notadb://x", "names the database 'notadb': the hub runs on sqlite or"),
+    ("database_url", "notadb://x", "has the scheme 'notadb': use one of sqlite, postgresql,"),
+    ("database_url", "mysql://u@h/d", "has the scheme 'mysql': use one of sqlite, postgresql,"),
+    ("database_url", "postgresql+asyncpg://u@h/d", "has the scheme 'postgresql+asyncpg': use"),
+    ("database_url", "postgresql+nodriver://u@h/d", "has the scheme 'postgresql+nodriver'"),
+    ("database_url", "sqlite+pysqlcipher:///x.db", "has the scheme 'sqlite+pysqlcipher'"),
     ("database_url", "not a url", "is not a database URL: use one such as sqlite:///"),
     ("login_rate_limit", "often", "must be a rate limit"),
     ("login_rate_limit", "0 per minute", "must be a rate limit"),
@@ -192,12 +285,12 @@ def test_a_setting_out_of_range_in_the_environment_is_refused_naming_the_variabl
     expected = f"environment variable {variable}: [hub] {key} {message}"
 
     with pytest.raises(ConfigError, match=re.escape(expected)):
-        load_settings(write(tmp_path, ""), environ={variable: str(value)})
+        load_settings(write(tmp_path, SOME_FILE), environ={variable: str(value)})
 
 
 def test_a_refusal_shows_the_value_given():
     with pytest.raises(
-        ConfigError, match=re.escape("scheduler_tick must be greater than 0 (got -5)")
+        ConfigError, match=re.escape("scheduler_tick must be from 0.1 to 3600 (got -5)")
     ):
         Settings(scheduler_tick=-5)
 
@@ -208,7 +301,7 @@ def test_the_retry_delays_are_checked_against_each_other(tmp_path):
     with pytest.raises(ConfigError, match="retry_max_delay must be at least retry_base_delay"):
         load_settings(path, environ={})
     with pytest.raises(ConfigError, match="retry_max_delay must be at least retry_base_delay"):
-        load_settings(write(tmp_path, ""), environ={"SIMPUL_RETRY_BASE_DELAY": "100"})
+        load_settings(write(tmp_path, SOME_FILE), environ={"SIMPUL_RETRY_BASE_DELAY": "100"})
     assert load_settings(path, environ={"SIMPUL_RETRY_MAX_DELAY": "10"}).retry_max_delay == 10
 
 
@@ -217,13 +310,14 @@ def test_the_retry_delays_are_checked_against_each_other(tmp_path):
     [
         ("[hub]\nretry_attempts = true\n", "[hub] retry_attempts must be int (got True)"),
         ("[hub]\nretry_attempts = 1.5\n", "[hub] retry_attempts must be int"),
-        ("[hub]\nscheduler_tick = inf\n", "[hub] scheduler_tick must be a finite number"),
+        ("[hub]\nscheduler_tick = inf\n", "[hub] scheduler_tick must be from 0.1 to 3600"),
+        ("[hub]\nscheduler_tick = nan\n", "[hub] scheduler_tick must be from 0.1 to 3600"),
         ("[hub]\nsecure_cookies = 'maybe'\n", "[hub] secure_cookies must be bool"),
         ("[hub]\ndisabled_plugins = 5\n", "[hub] disabled_plugins must be a list of text"),
         ("hub = 5\n", "hub must be a table ([hub])"),
         ("sources = 5\n", "sources must be a table ([sources])"),
         ("[sources.a]\ntype = 'qlue'\ninterval = 'often'\n", "source 'a': interval must be int"),
-        ("[sources.a]\ntype = 'qlue'\ninterval = -1\n", "source 'a': interval must be at least 1"),
+        ("[sources.a]\ntype = 'qlue'\ninterval = -1\n", "interval must be from 1 to 2592000"),
         ("[sources.a]\ntype = 'qlue'\nenabled = 'maybe'\n", "source 'a': enabled must be bool"),
         ("[sources.a]\ntype = 5\n", "source 'a': type must be str (got 5)"),
     ],
@@ -239,14 +333,14 @@ def test_every_problem_is_reported_at_once(tmp_path):
     with pytest.raises(ConfigError) as refused:
         load_settings(path, environ={"SIMPUL_LANGUAGE": "fr"})
 
-    assert f"{path}: [hub] login_attempts must be at least 1 (got 0)" in str(refused.value)
+    assert f"{path}: [hub] login_attempts must be from 1 to 1000 (got 0)" in str(refused.value)
     assert "environment variable SIMPUL_LANGUAGE: [hub] language must be" in str(refused.value)
 
 
 def test_a_refused_database_url_never_repeats_its_password(tmp_path):
     path = write(tmp_path, '[hub]\ndatabase_url = "postgres://hub:hunter2@db/simpul"\n')
 
-    with pytest.raises(ConfigError, match="names the database 'postgres'") as refused:
+    with pytest.raises(ConfigError, match="has the scheme 'postgres'") as refused:
         load_settings(path, environ={})
     with pytest.raises(ConfigError, match="is not a database URL") as unparsed:
         load_settings(path, environ={"SIMPUL_DATABASE_URL": "postgresql://hub:hunter2@db:x/s"})
@@ -254,17 +348,97 @@ def test_a_refused_database_url_never_repeats_its_password(tmp_path):
     assert "hunter2" not in str(refused.value) + str(unparsed.value)
 
 
-def test_an_empty_file_gives_the_defaults(tmp_path):
-    settings = load_settings(write(tmp_path, ""), environ={})
+@pytest.mark.parametrize("text", ["", "\n# nothing yet\n", "[hub]\n[sources]\n"])
+def test_a_file_that_sets_nothing_is_refused_naming_the_key_it_needs(tmp_path, text):
+    path = write(tmp_path, text)
 
-    assert settings == Settings()
-    assert (settings.database_url, settings.language, settings.timezone) == (
+    with pytest.raises(ConfigError) as refused:
+        load_settings(path, environ={})
+
+    assert str(refused.value) == (
+        f"{path} sets nothing: give at least [hub] database_url, the database the hub keeps its "
+        "data in (such as sqlite:///instance/simpul.db or postgresql+psycopg://user@host/simpul);"
+        " every other key has a default"
+    )
+
+
+def test_without_a_file_or_with_the_database_from_the_environment_the_defaults_apply(tmp_path):
+    missing = load_settings(tmp_path / "none.toml", environ={})
+    empty = load_settings(write(tmp_path, ""), environ={"SIMPUL_DATABASE_URL": "sqlite:///a.db"})
+
+    assert missing == Settings()
+    assert (missing.database_url, missing.language, missing.timezone) == (
         "sqlite:///instance/simpul.db",
         "id",
         "Asia/Jakarta",
     )
-    assert settings.login_rate_limit == "10 per minute"
-    assert (settings.sources, settings.sections, settings.secret_key) == ((), {}, "")
+    assert missing.login_rate_limit == "10 per minute"
+    assert (missing.sources, missing.sections, missing.secret_key) == ((), {}, "")
+    assert empty == Settings(database_url="sqlite:///a.db")
+
+
+def test_a_database_driver_that_is_not_installed_is_named(tmp_path):
+    if importlib.util.find_spec("psycopg2") is not None:
+        pytest.skip("psycopg2 is installed here")
+    path = write(tmp_path, '[hub]\ndatabase_url = "postgresql+psycopg2://hub:hunter2@db/simpul"\n')
+
+    with pytest.raises(ConfigError) as refused:
+        load_settings(path, environ={})
+
+    assert str(refused.value) == (
+        f"{path}: [hub] database_url needs the Python package psycopg2, which is not installed "
+        "here (pip install 'simpul[postgres]' installs psycopg)"
+    )
+
+
+@pytest.mark.parametrize("command", [["-m", "hub", "routes"], ["-m", "hub", "worker"]])
+def test_the_command_line_says_what_is_wrong_without_a_traceback(tmp_path, command):
+    environ = {**os.environ, "SIMPUL_CONFIG": str(write(tmp_path, "")), "SIMPUL_SECRET_KEY": "x"}
+    for url in ("notadb://x", "postgresql+asyncpg://hub:hunter2@db/simpul"):
+        environ["SIMPUL_DATABASE_URL"] = url
+
+        ran = subprocess.run(
+            [sys.executable, *command], env=environ, capture_output=True, text=True, timeout=60
+        )
+
+        assert ran.returncode != 0
+        assert "Traceback" not in ran.stderr and "hunter2" not in ran.stderr
+        assert ran.stderr.startswith(
+            "Error: configuration: environment variable SIMPUL_DATABASE_URL: [hub] database_url "
+            "has the scheme"
+        )
+        assert "use one of sqlite, postgresql, postgresql+psycopg, postgresql+psycopg2" in (
+            ran.stderr
+        )
+
+
+def test_the_largest_sensible_values_are_accepted(tmp_path):
+    path = write(
+        tmp_path,
+        "[hub]\n"
+        "database_pool_size = 100\ndatabase_max_overflow = 100\n"
+        "scheduler_tick = 3600\nrun_stale_after = 86400\nretry_attempts = 20\n"
+        "retry_base_delay = 600\nretry_max_delay = 3600\nmax_backoff = 604800\n"
+        "login_attempts = 1000\nlogin_lockout = 604800\nupload_max_bytes = 1073741824\n"
+        "[sources.a]\ntype = 'qlue'\ninterval = 2592000\n",
+    )
+
+    settings = load_settings(path, environ={})
+
+    assert (settings.database_pool_size, settings.database_max_overflow) == (100, 100)
+    assert (settings.scheduler_tick, settings.run_stale_after, settings.retry_attempts) == (
+        3600,
+        86400,
+        20,
+    )
+    assert (settings.retry_base_delay, settings.retry_max_delay, settings.max_backoff) == (
+        600,
+        3600,
+        604800,
+    )
+    assert (settings.login_attempts, settings.login_lockout) == (1000, 604800)
+    assert settings.upload_max_bytes == 2**30
+    assert settings.source("a").interval == 2592000
 
 
 def test_the_smallest_sensible_values_are_accepted(tmp_path):
@@ -337,7 +511,7 @@ def test_settings_built_in_code_are_checked_too():
 
     assert (changed.language, settings.language) == ("en", "id")
     assert changed.source("a") is source and changed.database_url == "sqlite:///x.db"
-    with pytest.raises(ConfigError, match=re.escape("[hub] login_attempts must be at least 1")):
+    with pytest.raises(ConfigError, match=re.escape("[hub] login_attempts must be from 1 to")):
         settings.replace(login_attempts=0)
     with pytest.raises(ConfigError, match="setting colour is not a known setting"):
         Settings(colour="red")

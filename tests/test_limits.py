@@ -1,7 +1,9 @@
-"""Rate limits per client address: sign-in, a plugin's own endpoint, and Redis going away."""
+"""Rate limits per client address: sign-in (all attempts, failures per username and failures
+across usernames), a plugin's own endpoint, and Redis going away."""
 
 from __future__ import annotations
 
+import re
 import socket
 import uuid
 from collections.abc import Iterator
@@ -83,25 +85,77 @@ def test_the_refusal_is_in_english_when_asked_and_reading_the_form_is_not_limite
     assert all(attacker.get("/login").status_code == 200 for _ in range(3))
 
 
-def test_the_account_lockout_still_holds_from_any_address(
-    make_app, make_user, sqlite_url: str, redis_url: str
-) -> None:
+@pytest.fixture
+def guarded(make_app, make_user, sqlite_url: str, redis_url: str) -> Flask:
+    """A portal in English refusing a username to an address for ten minutes after three failed
+    sign-ins, and any username after six failures from the address in an hour."""
     app = make_app(
-        sqlite_url, redis_url=redis_url, language="en", login_attempts=3, login_lockout=600
+        sqlite_url,
+        redis_url=redis_url,
+        language="en",
+        login_attempts=3,
+        login_lockout=600,
+        login_failure_limit="6 per hour",
     )
     make_user(app, "admin", "admin")
-    attacker, neighbour = client_at(app, ATTACKER), client_at(app, NEIGHBOUR)
-    assert allowed_sign_ins(app) > 3
+    make_user(app, "budi", "operator")
+    return app
 
-    for _ in range(2):
-        assert "Wrong username or password." in login(attacker, "admin", "guess").text
-    locked = login(attacker, "admin", "guess")
-    right_password_elsewhere = login(neighbour, "admin")
 
-    assert locked.status_code == 200
-    assert "this account is locked. Try again in 10 minutes." in locked.text
-    assert right_password_elsewhere.status_code == 200
-    assert "this account is locked" in right_password_elsewhere.text
+THROTTLED = "Too many failed sign-ins from your address. Try again in"
+
+
+def refusal(response) -> str:
+    return re.search(r'role="alert">([^<]*)<', response.text).group(1)
+
+
+def test_failures_refuse_that_username_to_that_address_and_never_lock_the_account(
+    guarded: Flask,
+) -> None:
+    attacker, owner = client_at(guarded, ATTACKER), client_at(guarded, NEIGHBOUR)
+    assert allowed_sign_ins(guarded) > 4
+
+    tries = [login(attacker, "admin", "guess") for _ in range(3)]
+    refused = login(attacker, "admin")
+
+    assert ["Wrong username or password." in r.text for r in tries] == [True] * 3
+    assert refused.status_code == 429
+    assert f"{THROTTLED} 10 minutes." in refused.text
+    assert 590 <= int(refused.headers["Retry-After"]) <= 600
+    assert attacker.get("/sources").status_code == 302
+    assert login(owner, "admin").status_code == 302
+    assert login(attacker, "budi").status_code == 302
+
+
+def test_a_known_and_an_unknown_username_are_refused_alike(guarded: Flask) -> None:
+    answers = {}
+    for username, address in (("admin", ATTACKER), ("nobody", NEIGHBOUR)):
+        client = client_at(guarded, address)
+        for _ in range(3):
+            login(client, username, "guess")
+        answers[username] = login(client, username, "guess")
+
+    known, unknown = answers["admin"], answers["nobody"]
+    assert (known.status_code, unknown.status_code) == (429, 429)
+    assert refusal(known) == refusal(unknown) == f"{THROTTLED} 10 minutes."
+    assert all(590 <= int(r.headers["Retry-After"]) <= 600 for r in (known, unknown))
+
+
+def test_one_address_spraying_many_usernames_is_refused_for_all(guarded: Flask) -> None:
+    attacker, owner = client_at(guarded, ATTACKER), client_at(guarded, NEIGHBOUR)
+
+    tries = [login(attacker, f"user{n}", "guess") for n in range(3)]
+    # A sign-in to an account of its own does not clear the address's count.
+    assert login(attacker, "budi").status_code == 302
+    attacker.post("/logout", data={"csrf_token": csrf_token(attacker, "/sources")})
+    tries += [login(attacker, f"user{n}", "guess") for n in range(3, 6)]
+    refused = login(attacker, "admin")
+
+    assert [r.status_code for r in tries] == [200] * 6
+    assert refused.status_code == 429
+    assert THROTTLED in refused.text
+    assert 1 <= int(refused.headers["Retry-After"]) <= 3600
+    assert login(owner, "admin").status_code == 302
 
 
 def test_the_count_is_shared_by_every_portal_process_of_a_hub(
@@ -139,6 +193,20 @@ def test_without_redis_the_portal_signs_in_and_limits_in_memory(
     assert login(client_at(app, NEIGHBOUR), "admin").status_code == 302
 
 
+def test_without_redis_failures_still_refuse_the_username_to_the_address(
+    make_app, make_user, sqlite_url: str, closed_port: int
+) -> None:
+    app = make_app(sqlite_url, redis_url=f"redis://127.0.0.1:{closed_port}/0", login_attempts=2)
+    make_user(app, "admin", "admin")
+    attacker = client_at(app, ATTACKER)
+
+    tries = [login(attacker, "admin", "guess").status_code for _ in range(2)]
+
+    assert tries == [200, 200]
+    assert login(attacker, "admin").status_code == 429
+    assert login(client_at(app, NEIGHBOUR), "admin").status_code == 302
+
+
 class LimitedPlugin:
     """A plugin limiting its own endpoint through the hub's API."""
 
@@ -163,3 +231,26 @@ def test_a_plugin_limits_its_own_endpoint(make_app, sqlite_url: str, redis_url: 
     assert answers == [200, 200, 429]
     assert client_at(app, NEIGHBOUR).get("/limited/ping").status_code == 200
     assert login(attacker, "nobody", "guess").status_code == 200
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(
+    make_app, make_user, sqlite_url: str, redis_url: str, proxies: int
+) -> None:
+    app = make_app(sqlite_url, redis_url=redis_url, language="en", trusted_proxies=proxies)
+    make_user(app, "admin", "admin")
+    proxy = "10.0.0.2"
+
+    def through_proxy(client_address: str) -> FlaskClient:
+        client = client_at(app, proxy)
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+        return client
+
+    attacker = through_proxy(ATTACKER)
+    for n in range(allowed_sign_ins(app)):
+        login(attacker, f"guess{n}", "guess")
+
+    assert login(attacker, "admin").status_code == 429
+    neighbour = login(through_proxy(NEIGHBOUR), "admin").status_code
+    # Without a trusted proxy the header is the client's to forge: the proxy's address counts.
+    assert neighbour == (302 if proxies else 429)

@@ -75,8 +75,8 @@ class Open311Connector:
     def __init__(self, settings: Mapping[str, Any], areas: AreaDirectory) -> None:
         self.city = _city(areas, settings["city"])
         self.start = _start(settings["start_date"])
-        self.window = timedelta(days=_at_least_one("window_days", settings["window_days"]))
-        self.page_size = min(_at_least_one("page_size", settings["page_size"]), MAX_PAGE_SIZE)
+        self.window = timedelta(days=settings["window_days"])
+        self.page_size = settings["page_size"]
         if settings["window_by"] not in WINDOW_PARAMETERS:
             raise ConfigError(
                 f"window_by must be requested or updated, not {settings['window_by']!r}"
@@ -218,9 +218,3 @@ def _start(text: str) -> datetime:
     except ValueError:
         raise ConfigError(f"start_date must be a day such as 2024-01-01, not {text!r}") from None
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _at_least_one(name: str, value: int) -> int:
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1")
-    return value

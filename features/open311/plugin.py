@@ -10,7 +10,7 @@ import click
 from flask import Blueprint
 
 from features.open311.commands import open311
-from features.open311.connector import Open311Connector
+from features.open311.connector import MAX_PAGE_SIZE, Open311Connector
 from features.open311.normalize import normalize_request
 from features.open311.server import blueprint
 from features.open311.settings import SETTINGS
@@ -49,7 +49,13 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ),
                 ConfigField("jurisdiction_id", required=False, help="sent as jurisdiction_id"),
                 ConfigField(
-                    "window_days", "int", required=False, default=30, help="days per request window"
+                    "window_days",
+                    "int",
+                    required=False,
+                    default=30,
+                    help="days per request window",
+                    least=1,
+                    most=366,
                 ),
                 ConfigField(
                     "page_size",
@@ -57,6 +63,8 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                     required=False,
                     default=100,
                     help="requests per page; no more than the server serves in one page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 ConfigField(
                     "window_by",
@@ -66,7 +74,13 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                     "updated_after/updated_before extension, which the hub serves)",
                 ),
                 ConfigField(
-                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                    "timeout",
+                    "float",
+                    required=False,
+                    default=10.0,
+                    help="seconds per request",
+                    least=0.1,
+                    most=300,
                 ),
             ),
             description="Service requests from any Open311 GeoReport v2 server.",

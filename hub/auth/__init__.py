@@ -9,10 +9,9 @@ from flask_login import LoginManager
 
 from hub.auth import admin
 from hub.auth.access import OPERATORS, area_scope, has_role, roles_required, within
+from hub.auth.sessions import load_user
 from hub.auth.users import create_user
 from hub.auth.views import blueprint
-from hub.models import User
-from hub.state import current_hub
 
 __all__ = [
     "OPERATORS",
@@ -35,12 +34,3 @@ def init_auth(app: Flask) -> None:
     manager.user_loader(load_user)
     app.register_blueprint(blueprint)
     app.register_blueprint(admin.blueprint)
-
-
-def load_user(user_id: str) -> User | None:
-    """The signed-in user, while their account exists and is active."""
-    if not user_id.isdecimal():
-        return None
-    with current_hub().db.read_session() as session:
-        user = session.get(User, int(user_id))
-    return user if user is not None and user.active else None

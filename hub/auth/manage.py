@@ -446,7 +446,7 @@ def password_problems(password: str, confirmation: str) -> list[Problem]:
 def use_reset_link(
     session: Session, token: str, password: str, confirmation: str, now: datetime | None = None
 ) -> User:
-    """Set the password of the link's user and close the link; the account is unlocked too."""
+    """Set the password of the link's user and close the link; every session of the user ends."""
     now = now or utcnow()
     row, user = check_reset_link(session, token, now)
     problems = password_problems(password, confirmation)
@@ -465,7 +465,5 @@ def use_reset_link(
     if closed.rowcount != 1:
         raise Problem("used_link", USED_LINK, status=410)
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit(session, user, "user.password_set", TARGET, user.username, via="link")
     return user

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -39,16 +39,32 @@ class User(UserMixin, Base):
         ForeignKey("sources.id", ondelete="SET NULL")
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Moved on to end every session of the user (see :mod:`hub.auth.sessions`)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """What a session holds of its user: the id, and the version of the user's sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user, once the change is committed."""
+        self.session_version = (self.session_version or 0) + 1
+
+    @validates("active")
+    def _end_sessions_when_disabled(self, _key: str, active: bool) -> bool:
+        if not active:
+            self.end_sessions()
+        return active
+
     def set_password(self, password: str) -> None:
+        """Set a new password; every session of the user ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         if self.password_hash == NO_PASSWORD:

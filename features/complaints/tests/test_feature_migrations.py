@@ -24,6 +24,7 @@ MADE_AFTER_THE_CHAIN = (
     "notification_choices",
     "notifications",
     "complaint_digests",
+    "notification_defaults",
 )
 """Tables of revisions after the single chain, which a database of that chain never had."""
 COLUMNS_MADE_AFTER_THE_CHAIN = (
@@ -31,7 +32,13 @@ COLUMNS_MADE_AFTER_THE_CHAIN = (
     ("complaint_cases", "ix_complaint_cases_remind_at", "remind_at"),
 )
 """Columns (with their index) of revisions after the single chain."""
-HEADS = ["0004", "0013", "0014"]
+USERS_OF_THE_CHAIN = (
+    "ALTER TABLE users DROP COLUMN session_version",
+    "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN locked_until TIMESTAMP",
+)
+"""The users table as the chain left it: a lockout on the account, no session version."""
+HEADS = ["0004", "0014", "0017"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -79,6 +86,8 @@ def test_a_database_of_the_single_chain_is_taken_on_where_it_was(empty_database,
             for table, index, column in COLUMNS_MADE_AFTER_THE_CHAIN:
                 connection.execute(text(f"DROP INDEX {index}"))
                 connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+            for statement in USERS_OF_THE_CHAIN:
+                connection.execute(text(statement))
             connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
             connection.execute(text("INSERT INTO alembic_version VALUES ('0008')"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
@@ -189,12 +190,13 @@ def test_a_garbage_body_fails_the_run_and_keeps_what_is_stored(make_app, databas
         ("malformed_next", "malformed"),
         ("garbage_next", "answered a JSON dict, expected a list"),
     ):
-        control(simulator, "/_sim/faults", {fault: 1})
+        control(simulator, "/_sim/faults", {"reset": True, fault: 99})
         failed = run_sync(app, SOURCE)
 
         assert (failed.status, failed.error_kind) == ("failed", "source")
         assert message in failed.error
         assert count(app, Record, Record.deleted_at.is_(None)) == SIZE
+    control(simulator, "/_sim/faults", {"reset": True})
     recovered = run_sync(app, SOURCE)
     assert (recovered.status, recovered.created) == ("succeeded", 2)
 
@@ -239,7 +241,8 @@ def test_a_server_answering_xml_or_ignoring_pages_is_a_clear_error(serve):
         ({"city": "71.71.04"}, "city '71.71.04' is not a regency code"),
         ({"start_date": "last year"}, "start_date must be a day"),
         ({"window_by": "created"}, "window_by must be requested or updated"),
-        ({"window_days": 0}, "window_days must be at least 1"),
+        ({"window_days": 0}, re.escape("setting 'window_days' must be from 1 to 366 (got 0)")),
+        ({"page_size": 1001}, re.escape("setting 'page_size' must be from 1 to 1000 (got 1001)")),
     ],
 )
 def test_unusable_settings_are_config_errors(overrides, message):

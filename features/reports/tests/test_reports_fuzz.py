@@ -32,10 +32,10 @@ def fuzzed_app(make_app, make_user, sqlite_url, tmp_path) -> Flask:
 def signed_in(fuzzed_app) -> dict[str, dict[str, str]]:
     """The session cookie and CSRF header of ward staff who already made one report."""
     with current_hub(fuzzed_app).db.read_session() as session:
-        user_id = session.scalar(select(User.id).where(User.username == "setu"))
+        session_id = session.scalar(select(User).where(User.username == "setu")).get_id()
     client = fuzzed_app.test_client()
     with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = str(user_id)
+        browser_session["_user_id"] = session_id
     headers = {"X-CSRFToken": csrf_token(client, "/reports")}
     body = {
         "client_id": uuid.uuid4().hex,

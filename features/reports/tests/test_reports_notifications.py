@@ -42,10 +42,10 @@ def app(make_app, make_user, database_url, redis_url, smtp_port, tmp_path) -> Fl
 
 def api_client(app: Flask, username: str) -> FlaskClient:
     with current_hub(app).db.read_session() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
+        session_id = session.scalar(select(User).where(User.username == username)).get_id()
     client = app.test_client()
     with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = str(user_id)
+        browser_session["_user_id"] = session_id
         browser_session["_fresh"] = True
     client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/reports")
     return client

@@ -31,10 +31,10 @@ OLE2_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 def api_client(app: Flask, username: str) -> FlaskClient:
     """A client signed in as ``username`` that sends the CSRF token with every request."""
     with current_hub(app).db.read_session() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
+        session_id = session.scalar(select(User).where(User.username == username)).get_id()
     client = app.test_client()
     with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = str(user_id)
+        browser_session["_user_id"] = session_id
     client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/reports")
     return client
 

@@ -39,9 +39,23 @@ def register_source_types(hub: Hub) -> list[SourceType]:
             config=(
                 ConfigField("url", help="base URL of the ${title} API"),
                 ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
-                ConfigField("page_size", "int", required=False, default=500, help="items per page"),
                 ConfigField(
-                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="items per page",
+                    least=1,
+                    most=1000,
+                ),
+                ConfigField(
+                    "timeout",
+                    "float",
+                    required=False,
+                    default=10.0,
+                    help="seconds per request",
+                    least=0.1,
+                    most=300,
                 ),
             ),
             description="Items from ${title}.",

@@ -27,6 +27,8 @@ from simpul_finance.views import READERS, create_blueprint
 from simpul_finance.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_FINANCE_API_KEY"
+MAX_PAGE_SIZE = 1000
+"""The most items a source may be asked for in one page."""
 
 
 @hookimpl
@@ -40,9 +42,23 @@ def register_source_types(hub: Hub) -> list[SourceType]:
             config=(
                 ConfigField("url", help="base URL of the finance system's API"),
                 ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
-                ConfigField("page_size", "int", required=False, default=500, help="items per page"),
                 ConfigField(
-                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="items per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
+                ),
+                ConfigField(
+                    "timeout",
+                    "float",
+                    required=False,
+                    default=10.0,
+                    help="seconds per request",
+                    least=0.1,
+                    most=300,
                 ),
             ),
             description="Budget lines (APBD) and realizations (SP2D) from the finance system.",

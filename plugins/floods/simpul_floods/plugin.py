@@ -24,6 +24,8 @@ from simpul_floods.simulator import DEMO_API_KEY, create_app
 from simpul_floods.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_FLOODS_API_KEY"
+MAX_PAGE_SIZE = 1000
+"""The most items a source may be asked for in one page."""
 
 
 @hookimpl
@@ -38,10 +40,22 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ConfigField("url", help="base URL of the flood-gauge API"),
                 ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
                 ConfigField(
-                    "page_size", "int", required=False, default=500, help="gauges per page"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="gauges per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 ConfigField(
-                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                    "timeout",
+                    "float",
+                    required=False,
+                    default=10.0,
+                    help="seconds per request",
+                    least=0.1,
+                    most=300,
                 ),
             ),
             description="Water levels and alert levels (Siaga 4 to 1) of the city's flood gauges.",

@@ -34,10 +34,20 @@ from simpul_hr.views import READERS, blueprint
 from simpul_hr.widgets import WIDGETS
 
 TOKEN_ENV = "SIMPUL_HR_API_KEY"
+MAX_PAGE_SIZE = 1000
+"""The most items a source may be asked for in one page."""
 DEMO_POSITIONS = ["Camat"]
 """Positions the demo provisions accounts for: few, as each new account's password hash takes a
 noticeable fraction of a second."""
-TIMEOUT = ConfigField("timeout", "float", required=False, default=10.0, help="seconds per request")
+TIMEOUT = ConfigField(
+    "timeout",
+    "float",
+    required=False,
+    default=10.0,
+    help="seconds per request",
+    least=0.1,
+    most=300,
+)
 TOKEN = ConfigField("token", secret=True, help="sent as the bearer token")
 
 
@@ -54,7 +64,13 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ConfigField("url", help="base URL of the SCIM API, the folder of /Users"),
                 TOKEN,
                 ConfigField(
-                    "page_size", "int", required=False, default=100, help="resources per page"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=100,
+                    help="resources per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 ConfigField(
                     "unit_attribute",
@@ -86,9 +102,17 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                     required=False,
                     default=30,
                     help="days a complete listing reads, up to today",
+                    least=1,
+                    most=366,
                 ),
                 ConfigField(
-                    "page_size", "int", required=False, default=500, help="records per page"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="records per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 TIMEOUT,
             ),

@@ -30,7 +30,17 @@ from simpul_jobs.views import ALL_ROLES, blueprint
 from simpul_jobs.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_PENCAKER_API_KEY"
-TIMEOUT = ConfigField("timeout", "float", required=False, default=10.0, help="seconds per request")
+MAX_PAGE_SIZE = 1000
+"""The most items a source may be asked for in one page."""
+TIMEOUT = ConfigField(
+    "timeout",
+    "float",
+    required=False,
+    default=10.0,
+    help="seconds per request",
+    least=0.1,
+    most=300,
+)
 
 
 @hookimpl
@@ -46,7 +56,13 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ConfigField("url", help="base URL of the Pencaker API"),
                 ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
                 ConfigField(
-                    "page_size", "int", required=False, default=500, help="objects per page"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="objects per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 TIMEOUT,
             ),

@@ -10,6 +10,8 @@ from simpul_qlue.normalize import normalize
 from simpul_qlue.simulator import DEMO_API_KEY, create_app
 
 API_KEY_ENV = "SIMPUL_QLUE_API_KEY"
+MAX_PAGE_SIZE = 1000
+"""The most items a source may be asked for in one page."""
 
 
 @hookimpl
@@ -24,10 +26,22 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 ConfigField("url", help="base URL of the Qlue API"),
                 ConfigField("api_key", secret=True, help="sent as the X-API-Key header"),
                 ConfigField(
-                    "page_size", "int", required=False, default=500, help="reports per page"
+                    "page_size",
+                    "int",
+                    required=False,
+                    default=500,
+                    help="reports per page",
+                    least=1,
+                    most=MAX_PAGE_SIZE,
                 ),
                 ConfigField(
-                    "timeout", "float", required=False, default=10.0, help="seconds per request"
+                    "timeout",
+                    "float",
+                    required=False,
+                    default=10.0,
+                    help="seconds per request",
+                    least=0.1,
+                    most=300,
                 ),
             ),
             description="Citizen complaints from Qlue: photo, category, location and status.",
