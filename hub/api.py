@@ -44,6 +44,8 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
   :func:`process_photo` for an upload (photos re-encoded without their metadata).
 - Downloads: a :class:`Table` as a CSV or XLSX file that keeps formulas as text, as bytes
   (:func:`export_table`) or a response (:func:`download`).
+- The wall screens' kiosks: :func:`screen_token_granted` says whether a request carries a valid
+  screen token, for what a feature serves to the wall outside the widgets' data.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -68,6 +70,9 @@ from hub.files.types import DOCUMENT, PHOTO, checked_type, display_name
 from hub.hookspecs import hookimpl
 from hub.kinds import RecordKind, Status
 from hub.limits import rate_limit
+from hub.live.access import current_viewer
+from hub.live.room import live_room
+from hub.live.tokens import TokenRefused
 from hub.menu import MenuItem
 from hub.models import Area, Record, Source, SyncRun, User
 from hub.models.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -113,6 +118,16 @@ def read_session() -> Iterator[Session]:
     """A read-only database session of the current app, for a plugin's pages and figures."""
     with current_hub().db.read_session() as session:
         yield session
+
+
+def screen_token_granted() -> bool:
+    """Whether the request carries a valid, unrevoked screen token (the ``X-Screen-Token``
+    header or ``?token=``), as the live room's kiosks send."""
+    room = live_room()
+    try:
+        return current_viewer(room, room.versions()).token is not None
+    except TokenRefused:
+        return False
 
 
 def preview_import(source_name: str, payloads: Sequence[Mapping[str, Any]]) -> list[ImportProblem]:
@@ -233,6 +248,7 @@ __all__ = [
     "require_api_key",
     "roles_required",
     "saved_reply",
+    "screen_token_granted",
     "source_health",
     "utcnow",
     "wants_json",

@@ -24,6 +24,7 @@ from features.complaints.access import may_handle
 from features.complaints.cases import KIND
 from features.complaints.kind import COMPLAINT
 from features.complaints.models import ComplaintCase, ComplaintEvent
+from features.complaints.queries import complaints, visible_complaints
 from features.complaints.routing import Routing
 from features.complaints.statuses import (
     CLOSED,
@@ -181,9 +182,12 @@ def assign(session: Session, user: User, record_id: int, assignee_id: int) -> Co
 def merge(
     session: Session, user: User, record_id: int, into_id: int, *, writes_back: bool
 ) -> ComplaintEvent:
-    """Close a complaint as a duplicate of another, open one of the same category."""
+    """Close a complaint as a duplicate of another of the same category that ``user`` may see;
+    one they may not see is refused as if there were none."""
     case = handled_case(session, user, record_id)
-    original = session.get(ComplaintCase, into_id)
+    original = session.scalar(
+        complaints(ComplaintCase).where(Record.id == into_id, *visible_complaints(user))
+    )
     if original is None or into_id == record_id or original.duplicate_of_id is not None:
         raise Problem("original", _l("Choose another complaint to merge into."), "into")
     if original.category != case.category:

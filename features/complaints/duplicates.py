@@ -1,16 +1,17 @@
-"""Suggesting duplicates: open complaints of the same category, close by in place and time."""
+"""Suggesting duplicates: open complaints of the same category, close by in place and time,
+among those the person may see."""
 
 from __future__ import annotations
 
 import math
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from features.complaints.models import ComplaintCase
+from features.complaints.queries import complaints, visible_complaints
 from features.complaints.statuses import FINISHED
-from hub.api import Record
+from hub.api import Record, User
 
 NEAR_METRES = 250
 NEAR_HOURS = 48
@@ -19,19 +20,17 @@ EARTH_RADIUS_METRES = 6_371_000
 
 
 def suggestions(
-    session: Session, record: Record, case: ComplaintCase, limit: int = 5
+    session: Session, user: User, record: Record, case: ComplaintCase, limit: int = 5
 ) -> list[tuple[Record, int]]:
-    """Open complaints that may report the same thing as ``record``, nearest first, each with
-    its distance in metres."""
+    """Open complaints ``user`` may see that may report the same thing as ``record``, nearest
+    first, each with its distance in metres."""
     if record.latitude is None or record.longitude is None or case.status in FINISHED:
         return []
     window = timedelta(hours=NEAR_HOURS)
     candidates = session.scalars(
-        select(Record)
-        .join(ComplaintCase, ComplaintCase.record_id == Record.id)
-        .where(
+        complaints(Record).where(
+            *visible_complaints(user),
             Record.id != record.id,
-            Record.deleted_at.is_(None),
             ComplaintCase.category == case.category,
             ComplaintCase.status.not_in(FINISHED),
             ComplaintCase.duplicate_of_id.is_(None),

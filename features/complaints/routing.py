@@ -38,6 +38,8 @@ class CategoryRule:
         return received + timedelta(hours=self.completion_hours)
 
 
+MAX_HOURS = 24 * 366
+"""The longest target time, in hours: a year."""
 DEFAULT_AGENCIES = (
     Agency("dishub", "Dinas Perhubungan"),
     Agency("dlh", "Dinas Lingkungan Hidup"),
@@ -123,6 +125,9 @@ def _category(name: str, table: Any) -> CategoryRule:
         for key, default in (("response_hours", 24), ("completion_hours", 72))
     }
     for key, value in hours.items():
-        if type(value) is not int or value < 1:
-            raise ConfigError(f"category {name!r}: {key} must be a whole number of hours, >= 1")
+        if type(value) is not int or not 1 <= value <= MAX_HOURS:
+            raise ConfigError(
+                f"category {name!r}: {key} must be a whole number of hours from 1 to {MAX_HOURS}"
+                f" (got {value!r})"
+            )
     return CategoryRule(name, str(table["agency"]), **hours)

@@ -112,7 +112,7 @@ def read_settings(table: Mapping[str, Any]) -> ComplaintSettings:
     return ComplaintSettings(routing, own.photo_hosts, own.reminders)
 
 
-SETTINGS = SettingsSection(SECTION, read_settings)
+SETTINGS = SettingsSection(SECTION, read_settings, TableSettings)
 
 
 def routing_of(hub: Hub) -> Routing:

@@ -4,13 +4,14 @@ Standard: ``service_request_id`` (a comma-separated list, which overrides every 
 ``service_code`` and ``status`` (lists), ``start_date`` and ``end_date`` over the time a request
 was made (by default the last 90 days). Extensions: ``updated_after`` and ``updated_before`` over
 the time it last changed (instead of the default window), and ``page`` with ``page_size``.
+A time that falls before year 1 or after year 9999 in UTC counts as that end of the calendar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from flask_babel import gettext
 
@@ -18,7 +19,10 @@ from features.open311.georeport import OPEN311_STATUSES, hub_statuses, parse_tim
 
 DEFAULT_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
+MAX_PAGE = 1_000_000
 MAX_ID_DIGITS = 18
+MAX_ECHO = 40
+EARLIEST, LATEST = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,24 @@ class RequestFilters:
     updated_to: datetime | None = None
     page: int = 1
     page_size: int = MAX_PAGE_SIZE
+
+
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; one that falls outside the years 1 to 9999 there is the nearest end."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if moment.year == datetime.min.year else LATEST
+
+
+def earlier(moment: datetime, span: timedelta) -> datetime:
+    """``span`` before ``moment``, or the earliest moment there is."""
+    return moment - span if moment - EARLIEST > span else EARLIEST
+
+
+def echo(text: str) -> str:
+    """A value quoted back to the client, shortened."""
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
 
 
 def record_id(text: str) -> int | None:
@@ -66,16 +88,19 @@ def parse_filters(
     categories = {code: category_of(code) for code in reader.values("service_code")}
     for code, category in categories.items():
         if category is None:
-            reader.fail(gettext("service_code “%(code)s” is not a service here.", code=code))
+            reader.fail(gettext("service_code “%(code)s” is not a service here.", code=echo(code)))
     statuses = reader.values("status")
     for status in statuses:
         if status not in OPEN311_STATUSES.words:
-            reader.fail(gettext("status must be open or closed, not “%(status)s”.", status=status))
+            message = gettext(
+                "status must be open or closed, not “%(status)s”.", status=echo(status)
+            )
+            reader.fail(message)
     requested_from, requested_to = reader.time("start_date"), reader.time("end_date")
     updated_from, updated_to = reader.time("updated_after"), reader.time("updated_before")
     if requested_from or requested_to or not (updated_from or updated_to):
         requested_to = requested_to or now
-        requested_from = requested_from or requested_to - DEFAULT_SPAN
+        requested_from = requested_from or earlier(requested_to, DEFAULT_SPAN)
     reader.check_order(requested_from, requested_to, "start_date", "end_date")
     reader.check_order(updated_from, updated_to, "updated_after", "updated_before")
     filters = RequestFilters(
@@ -85,8 +110,8 @@ def parse_filters(
         requested_to=requested_to,
         updated_from=updated_from,
         updated_to=updated_to,
-        page=reader.number("page", 1, None),
-        page_size=reader.number("page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+        page=reader.page(),
+        page_size=min(reader.number("page_size", MAX_PAGE_SIZE), MAX_PAGE_SIZE),
     )
     if reader.errors:
         raise FilterErrors(reader.errors)
@@ -109,31 +134,41 @@ class _Reader:
         return [value.strip() for value in self.args.get(name, "").split(",") if value.strip()]
 
     def time(self, name: str) -> datetime | None:
+        """A moment, in UTC."""
         text = self.args.get(name, "").strip()
         if not text:
             return None
         try:
-            return parse_time(text, self.zone)
+            return in_utc(parse_time(text, self.zone))
         except ValueError:
             self.fail(
                 gettext(
                     "%(name)s must be a date and time such as 2026-11-23T08:00:00+07:00, "
                     "not “%(value)s”.",
                     name=name,
-                    value=text,
+                    value=echo(text),
                 )
             )
             return None
 
-    def number(self, name: str, default: int, most: int | None) -> int:
-        """A whole number from 1, at most ``most``."""
+    def number(self, name: str, default: int) -> int:
+        """A whole number from 1; one of more than 18 digits reads as 10**18, beyond any limit."""
         text = self.args.get(name, "").strip()
         if not text:
             return default
-        if not text.isdecimal() or int(text) < 1:
+        digits = text.lstrip("0")
+        if not text.isdecimal() or not digits:
             self.fail(gettext("%(name)s must be a whole number from 1.", name=name))
             return default
-        return min(int(text), most) if most else int(text)
+        return int(digits) if len(digits) <= MAX_ID_DIGITS else 10**MAX_ID_DIGITS
+
+    def page(self) -> int:
+        """The page number, from 1 to :data:`MAX_PAGE`."""
+        number = self.number("page", 1)
+        if number > MAX_PAGE:
+            self.fail(gettext("page must be at most %(most)d.", most=MAX_PAGE))
+            return 1
+        return number
 
     def check_order(
         self, first: datetime | None, last: datetime | None, first_name: str, last_name: str

@@ -1,8 +1,9 @@
 """Reading the reports in aggregate: the recap page with its CSV and XLSX downloads, and the feed
 of the latest accepted reports for the wall screens.
 
-The feed and its thumbnails need no sign-in (a kiosk has none): they show accepted reports only,
-without descriptions, authors or coordinates.
+The feed and its thumbnails are for a kiosk with a valid screen token (in the ``X-Screen-Token``
+header or ``?token=``), which sees every accepted report, and for signed-in people, who see the
+accepted reports they may read. They show no descriptions, authors or coordinates.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, select, true
 from sqlalchemy.orm import selectinload
 
 from features.reports.access import readable
@@ -21,7 +23,15 @@ from features.reports.models import ACCEPTED, ActivityReport, ReportAttachment
 from features.reports.queries import report_rows
 from features.reports.recap import GROUPINGS, RecapRow, recap, recap_table
 from features.reports.settings import report_settings
-from hub.api import PHOTO, Format, Problem, current_hub, download, open_storage
+from hub.api import (
+    PHOTO,
+    Format,
+    Problem,
+    current_hub,
+    download,
+    open_storage,
+    screen_token_granted,
+)
 
 FEED_SIZE = 20
 
@@ -64,13 +74,17 @@ def recap_xlsx() -> Response:
 
 
 @blueprint.get("/feed.json")
-def feed() -> Response:
+def feed() -> Response | tuple[Response, int]:
     """The latest accepted reports (of ``?kecamatan=CODE`` if given), with thumbnail URLs."""
+    scope = _feed_scope()
+    if scope is None:
+        message = gettext("Sign in, or read the feed with a wall screen's token.")
+        return _private(jsonify(error=message)), 403
     filters, _problems = parse_filters(
         {"kecamatan": request.args.get("kecamatan", "")},
         report_settings(current_hub()).activity_types,
     )
-    where = [ActivityReport.status == ACCEPTED, *filters.clauses()]
+    where = [ActivityReport.status == ACCEPTED, scope, *filters.clauses()]
     with current_hub().db.read_session() as session:
         rows = session.execute(
             report_rows(*where)
@@ -80,27 +94,44 @@ def feed() -> Response:
             .limit(FEED_SIZE)
         ).all()
         items = [_feed_item(row) for row in rows]
-    response = jsonify(reports=items)
-    response.cache_control.public = True
+    response = _private(jsonify(reports=items))
     response.cache_control.max_age = 60
     return response
 
 
 @blueprint.get("/feed/thumbnails/<int(max=2147483647):attachment_id>")
 def feed_thumbnail(attachment_id: int) -> Response:
+    scope = _feed_scope()
+    if scope is None:
+        abort(403)
     with current_hub().db.read_session() as session:
         digest = session.scalar(
             select(ReportAttachment.thumbnail_digest)
             .join(ActivityReport)
-            .where(ReportAttachment.id == attachment_id, ActivityReport.status == ACCEPTED)
+            .where(ReportAttachment.id == attachment_id, ActivityReport.status == ACCEPTED, scope)
         )
     if not digest:
         abort(404)
     response = send_file(
         open_storage(current_hub().settings).open(digest), mimetype="image/jpeg", etag=digest
     )
-    response.cache_control.public = True
     response.cache_control.max_age = 3600
+    return _private(response)
+
+
+def _feed_scope() -> ColumnElement[bool] | None:
+    """The reports the feed may show to this request: the ones a signed-in person may read,
+    all of them to a kiosk with a valid screen token; None to anyone else."""
+    if current_user.is_authenticated:
+        return readable(current_user)
+    return true() if screen_token_granted() else None
+
+
+def _private(response: Response) -> Response:
+    """Kept by the browser only: what the feed shows depends on who asks."""
+    response.cache_control.private = True
+    response.vary.add("Cookie")
+    response.vary.add("X-Screen-Token")
     return response
 
 

@@ -6,11 +6,15 @@ activity_types = ["Kerja bakti", "Posyandu", "Lainnya"]
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hub.api import Hub, SettingsSection
 
 SECTION = "reports"
+ActivityType = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+"""The name of a kind of activity, as the report form lists it (and a report stores it)."""
 
 
 class ReportSettings(BaseModel):
@@ -18,7 +22,7 @@ class ReportSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    activity_types: tuple[str, ...] = Field(
+    activity_types: tuple[ActivityType, ...] = Field(
         default=(
             "Kerja bakti",
             "Posyandu",

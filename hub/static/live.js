@@ -51,6 +51,11 @@
     return template.replace("__name__", encodeURIComponent(name));
   }
 
+  // An image cannot send the X-Screen-Token header: a kiosk's image addresses carry the token.
+  function withToken(url) {
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + "token=" + encodeURIComponent(config.token);
+  }
+
   function readJSON(url, signal) {
     var headers = config.token ? { "X-Screen-Token": config.token } : {};
     return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store", signal: signal })
@@ -380,7 +385,7 @@
       if (entry.image) {
         var photo = item.appendChild(element("img", "item-photo"));
         photo.alt = "";
-        photo.src = entry.image;
+        photo.src = config.token ? withToken(entry.image) : entry.image;
       } else {
         item.appendChild(element("span", "item-dot bg-" + (entry.colour || "grey")));
       }

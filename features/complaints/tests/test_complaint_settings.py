@@ -48,6 +48,16 @@ def test_the_complaints_table_routes_categories_to_its_agencies(make_app, tmp_pa
             "[complaints] category 'Sampah' is routed to agency 'dinas-pu', which is not in",
         ),
         ("[complaints]\nagency = 'x'\n", "[complaints] unknown setting 'agency'"),
+        (
+            ROUTING.replace("response_hours = 12", "response_hours = 0"),
+            "[complaints] category 'Jalan rusak': response_hours must be a whole number of hours"
+            " from 1 to 8784 (got 0)",
+        ),
+        (
+            ROUTING.replace("response_hours = 12", "completion_hours = 100000000000"),
+            "[complaints] category 'Jalan rusak': completion_hours must be a whole number of hours"
+            " from 1 to 8784 (got 100000000000)",
+        ),
     ],
 )
 def test_a_bad_complaints_table_stops_the_hub_with_a_message(
@@ -97,7 +107,13 @@ events = ["new", "overdue"]
         ),
         (
             "[complaints.reminders]\napproaching_share = 1.0\n",
-            "[complaints] reminders.approaching_share: Input should be less than 1",
+            "[complaints] reminders.approaching_share: must be greater than 0 and less than 1"
+            " (got 1.0)",
+        ),
+        (
+            "[complaints.reminders]\napproaching_share = -0.5\n",
+            "[complaints] reminders.approaching_share: must be greater than 0 and less than 1"
+            " (got -0.5)",
         ),
     ],
 )

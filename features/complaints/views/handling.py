@@ -171,7 +171,7 @@ def handling_context(
         "agencies": routing.agencies,
         "villages": _villages(session, case) if handles else [],
         "assignable": _assignable(session, case) if handles else [],
-        "duplicates": suggestions(session, record, case) if handles else [],
+        "duplicates": suggestions(session, user, record, case) if handles else [],
         "operator": has_role(*OPERATORS),
         "citizen_photo": citizen_photo(session.get(ComplaintPhoto, record.id)),
         "client_id": uuid.uuid4().hex,

@@ -15,9 +15,11 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from features.reports.models import ActivityReport, ReportAttachment
-from hub.models import User
+from hub.live.screens import ensure_defaults
+from hub.live.tokens import create_token
+from hub.models import Playlist, User
 from hub.state import current_hub
-from hub.testing import csrf_token
+from hub.testing import PASSWORD, csrf_token
 
 SETU, MUNJUL, PISANGAN_BARU = "31.75.10.1005", "31.75.10.1004", "31.75.01.1001"
 CIPAYUNG = "31.75.10"
@@ -32,11 +34,9 @@ PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
-    with current_hub(app).db.read_session() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
     client = app.test_client()
-    with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = str(user_id)
+    form = {"username": username, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    assert client.post("/login", data=form).status_code == 302
     return client
 
 
@@ -300,7 +300,7 @@ def test_the_recap_downloads_keep_a_formula_as_text(app):
     assert (cell.value, cell.data_type) == (formula, "s")
 
 
-def test_the_feed_shows_the_latest_accepted_reports_without_sign_in(app):
+def test_the_feed_shows_the_latest_accepted_reports_to_a_screen_token(app):
     setu = signed_in(app, "setu")
     setu.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(setu, "/reports")
     older = add_report(app, "munjul", MUNJUL, "2024-05-02", "Posyandu", "accepted", 20)
@@ -315,11 +315,16 @@ def test_the_feed_shows_the_latest_accepted_reports_without_sign_in(app):
         accepted = session.get(ActivityReport, newer)
         accepted.status = "accepted"
         accepted.reviewed_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
-    anonymous = app.test_client()
+    with current_hub(app).db.session() as session:
+        ensure_defaults(session, current_hub(app), "en")
+        wall = session.scalar(select(Playlist).where(Playlist.name == "wall"))
+        token = create_token(session, "lobby", wall, None)
+    kiosk = app.test_client()
+    kiosk.environ_base["HTTP_X_SCREEN_TOKEN"] = token
 
-    feed = anonymous.get("/reports/feed.json").json["reports"]
-    in_cipayung = anonymous.get(f"/reports/feed.json?kecamatan={CIPAYUNG}").json["reports"]
-    in_matraman = anonymous.get("/reports/feed.json?kecamatan=31.75.01").json["reports"]
+    feed = kiosk.get("/reports/feed.json").json["reports"]
+    in_cipayung = kiosk.get(f"/reports/feed.json?kecamatan={CIPAYUNG}").json["reports"]
+    in_matraman = kiosk.get("/reports/feed.json?kecamatan=31.75.01").json["reports"]
 
     assert [item["id"] for item in feed] == [newer, older] == [i["id"] for i in in_cipayung]
     assert in_matraman == []
@@ -339,10 +344,10 @@ def test_the_feed_shows_the_latest_accepted_reports_without_sign_in(app):
         "Cipayung",
         [],
     )
-    thumbnail = anonymous.get(feed[0]["thumbnails"][0])
+    thumbnail = kiosk.get(feed[0]["thumbnails"][0])
     assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
     assert max(Image.open(BytesIO(thumbnail.data)).size) == 320
-    assert anonymous.get(photo["url"]).status_code == 302
+    assert kiosk.get(photo["url"]).status_code == 302
     with current_hub(app).db.session() as session:
         session.get(ActivityReport, newer).status = "returned"
-    assert anonymous.get(feed[0]["thumbnails"][0]).status_code == 404
+    assert kiosk.get(feed[0]["thumbnails"][0]).status_code == 404
