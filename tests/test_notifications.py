@@ -401,6 +401,34 @@ def test_the_settings_page_refuses_a_bad_address_and_keeps_what_was_stored(app, 
         assert session.scalar(select(func.count()).select_from(ChannelAddress)) == 1
 
 
+def test_an_administrator_sets_the_defaults_of_those_who_have_not_chosen(app, make_user, sign_in):
+    person(app, make_user, "lurah", email="lurah@setu.go.id")
+    person(app, make_user, "staf", email="staf@setu.go.id", digest_only=False)
+    make_user(app, "admin", "admin")
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    form = {"csrf_token": csrf_token(admin, "/inbox/defaults")}
+
+    saved = admin.post(
+        "/inbox/defaults",
+        data={**form, "digest_only": "on", "quiet_from": "22:00", "quiet_until": "05:00"},
+    )
+    assert saved.status_code == 302
+    bad = admin.post("/inbox/defaults", data={**form, "quiet_from": "22:00", "quiet_until": "x"})
+    assert bad.status_code == 400 and "Tulis jam" in bad.text and 'value="22:00"' in bad.text
+    page = admin.get("/inbox/defaults").text
+    assert 'value="22:00"' in page and 'value="05:00"' in page, "the bad form changed nothing"
+
+    lurah = app.test_client()
+    sign_in(lurah, "lurah")
+    assert 'value="22:00"' in lurah.get("/inbox/settings").text, "shown as the lurah's own"
+    assert lurah.get("/inbox/defaults").status_code == 403
+    tell(app, ["lurah", "staf"], new_complaints("Setu"))
+    with current_hub(app).db.read_session() as session:
+        sent_to = session.scalars(select(Delivery.address)).all()
+    assert sent_to == ["staf@setu.go.id"], "the lurah now has one digest a day; staf chose"
+
+
 @pytest.mark.parametrize(
     ("table", "named"),
     [

@@ -94,3 +94,16 @@ class NotificationChoice(Base):
     digest_only: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_from: Mapped[int | None] = mapped_column(Integer)
     quiet_until: Mapped[int | None] = mapped_column(Integer)
+
+
+class NotificationDefaults(Base):
+    """The choices of everyone who made none of their own, as an administrator set them on the
+    portal (one row; without it, ``[notify]``'s ``digest_only`` and ``quiet_hours`` hold)."""
+
+    __tablename__ = "notification_defaults"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_from: Mapped[int | None] = mapped_column(Integer)
+    quiet_until: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

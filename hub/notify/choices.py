@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from hub.audit import audit
 from hub.models.notification import ChannelAddress, NotificationChoice
 from hub.models.user import User
-from hub.notify.quiet import clock, minutes
+from hub.notify.defaults import read_defaults
+from hub.notify.quiet import clock, quiet_span
 from hub.notify.settings import SECTION
 from hub.problems import InvalidFields, Problem
 
@@ -49,15 +50,16 @@ class Choices:
 
 
 def read_choices(session: Session, hub: Hub, user: User) -> Choices:
-    rules = hub.section(SECTION)
+    """``user``'s choices, the defaults where they made none."""
+    defaults = read_defaults(session, hub.section(SECTION))
     choice = session.get(NotificationChoice, user.id)
-    quiet = (choice.quiet_from, choice.quiet_until) if choice else rules.quiet_span()
+    quiet = (choice.quiet_from, choice.quiet_until) if choice else defaults.quiet
     addresses = session.scalars(select(ChannelAddress).where(ChannelAddress.user_id == user.id))
     found = {address.channel: address for address in addresses}
     return Choices(
         addresses={name: found[name].address if name in found else "" for name in hub.channels},
         enabled={name: name in found and found[name].enabled for name in hub.channels},
-        digest_only=choice.digest_only if choice else rules.digest_only,
+        digest_only=choice.digest_only if choice else defaults.digest_only,
         quiet_from=clock(quiet[0]),
         quiet_until=clock(quiet[1]),
     )
@@ -68,7 +70,7 @@ def save_choices(session: Session, hub: Hub, user: User, form: Mapping[str, str]
     (then nothing changes)."""
     choices = Choices.from_form(hub, form)
     problems = _address_problems(hub, choices)
-    quiet = _quiet(choices, problems)
+    quiet = quiet_span(choices.quiet_from, choices.quiet_until, problems)
     if problems:
         raise InvalidFields(problems)
     session.execute(
@@ -113,17 +115,3 @@ def _address_problems(hub: Hub, choices: Choices) -> list[Problem]:
         elif address and (message := hub.channels[name].check(address)):
             problems.append(Problem("address", message, field_name))
     return problems
-
-
-def _quiet(choices: Choices, problems: list[Problem]) -> tuple[int | None, int | None]:
-    if not choices.quiet_from and not choices.quiet_until:
-        return None, None
-    span = []
-    for name in ("quiet_from", "quiet_until"):
-        try:
-            span.append(minutes(getattr(choices, name)))
-        except ValueError:
-            message = _l("Write a time of day such as 21:00.")
-            problems.append(Problem("quiet_hours", message, name))
-            span.append(None)
-    return span[0], span[1]

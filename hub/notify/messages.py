@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from hub.models.base import utcnow
 from hub.models.notification import ChannelAddress, Delivery, Notification, NotificationChoice
 from hub.models.user import User
+from hub.notify.defaults import Defaults, read_defaults
 from hub.notify.outbox import send_soon
 from hub.notify.quiet import after_quiet_hours
-from hub.notify.settings import SECTION, NotifySettings
+from hub.notify.settings import SECTION
 from hub.notify.states import PENDING, SENDING, SENT
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def notify(
     digest.
     """
     now = now or utcnow()
-    rules = hub.section(SECTION)
+    defaults = read_defaults(session, hub.section(SECTION))
     channels = set(hub.channels)
     told = []
     with _app_context(hub), force_locale(hub.settings.language):
@@ -78,7 +79,7 @@ def notify(
             line = _new_line(session, user, message, now)
             if line is not None:
                 told.append(line)
-                _deliver(session, user, line, message, channels, rules, hub, now)
+                _deliver(session, user, line, message, channels, defaults, hub, now)
     return told
 
 
@@ -167,15 +168,15 @@ def _deliver(
     line: Notification,
     message: Message,
     channels: set[str],
-    rules: NotifySettings,
+    defaults: Defaults,
     hub: Hub,
     now: datetime,
 ) -> None:
     choice = session.get(NotificationChoice, user.id)
-    digest_only = choice.digest_only if choice else rules.digest_only
+    digest_only = choice.digest_only if choice else defaults.digest_only
     if digest_only and not message.digest:
         return
-    quiet = (choice.quiet_from, choice.quiet_until) if choice else rules.quiet_span()
+    quiet = (choice.quiet_from, choice.quiet_until) if choice else defaults.quiet
     due = after_quiet_hours(now, quiet, hub.settings.timezone)
     session.flush()
     addresses = session.scalars(

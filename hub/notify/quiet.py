@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
+from hub.problems import Problem
+
 DAY = 24 * 60
 
 
@@ -52,3 +56,21 @@ def minutes(text: str) -> int:
 def clock(value: int | None) -> str:
     """390 as ``"06:30"``; None as ``""``."""
     return "" if value is None else f"{value // 60:02d}:{value % 60:02d}"
+
+
+def quiet_span(
+    quiet_from: str, quiet_until: str, problems: list[Problem]
+) -> tuple[int | None, int | None]:
+    """Quiet hours as a form sends them (``"21:00"``, both empty for none), in minutes after
+    midnight; each time that is not one adds a problem."""
+    if not quiet_from and not quiet_until:
+        return None, None
+    span = []
+    for name, value in (("quiet_from", quiet_from), ("quiet_until", quiet_until)):
+        try:
+            span.append(minutes(value))
+        except ValueError:
+            message = _l("Write a time of day such as 21:00.")
+            problems.append(Problem("quiet_hours", message, name))
+            span.append(None)
+    return span[0], span[1]

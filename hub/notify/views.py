@@ -1,5 +1,6 @@
 """A person's inbox (``/inbox``), their choices of channels, digest and quiet hours
-(``/inbox/settings``), and turning push notifications on and off for their phone."""
+(``/inbox/settings``), turning push notifications on and off for their phone, and the defaults
+of those choices (``/inbox/defaults``, for administrators)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response
 
+from hub.auth.access import roles_required
 from hub.models.base import utcnow
 from hub.models.notification import ChannelAddress, Notification
 from hub.notify.choices import Choices, read_choices, save_choices
+from hub.notify.defaults import read_defaults, save_defaults
 from hub.notify.push import NAME as PUSH
 from hub.notify.push import application_server_key, forget_subscription, save_subscription
 from hub.notify.settings import SECTION
@@ -116,6 +119,27 @@ def settings() -> Response | str | tuple[str, int]:
         ), 400
     flash(gettext("Your choices are saved."), "info")
     return redirect(url_for("notify.settings"))
+
+
+@blueprint.route("/defaults", methods=["GET", "POST"])
+@roles_required("admin")
+def defaults() -> Response | str | tuple[str, int]:
+    """How everyone who made no choice of their own is told, as an administrator sets it."""
+    hub = current_hub()
+    if request.method == "GET":
+        with hub.db.read_session() as session:
+            shown = read_defaults(session, hub.section(SECTION)).form()
+        return render_template("notify/defaults.html", choices=shown, errors={})
+    try:
+        with hub.db.session() as session:
+            save_defaults(session, current_user, request.form)
+    except InvalidFields as invalid:
+        shown = {name: request.form.get(name, "") for name in ("quiet_from", "quiet_until")}
+        shown["digest_only"] = request.form.get("digest_only") == "on"
+        errors = invalid.by_field()
+        return render_template("notify/defaults.html", choices=shown, errors=errors), 400
+    flash(gettext("The defaults are saved."), "info")
+    return redirect(url_for("notify.defaults"))
 
 
 @blueprint.post("/settings/push")
