@@ -1,0 +1,297 @@
+"""Daily digest benchmark: the digest for P people over N complaints on PostgreSQL.
+
+    .venv/bin/python bench/digest.py                 # N = 1,000,000 complaints, P = 1,000 people
+    .venv/bin/python bench/digest.py -n 200000 --people 500
+
+It creates a scratch database (on SIMPUL_BENCH_POSTGRES_URL, default the local server's
+``test`` database, where it is created and dropped) and fills it in a few ``INSERT ... SELECT
+FROM generate_series`` statements: N complaints, records and their cases, spread unevenly over
+the kelurahan of the bundled areas (Jakarta Timur, Tangerang, Manado) and Qlue's categories
+(each routed to its agency with its service levels), received over the last 90 days, about 15%
+answered; and P people: ward staff of kelurahan and of kecamatan, agency heads, and officers of
+an agency within a kecamatan.
+
+Then, in a fresh child process (so that its peak memory is the digest's alone), it runs the
+periodic task ``digest.send_due`` tick after tick until everyone has had theirs, and prints, at
+N and at N/10:
+- the whole digest's time and ticks (target: under 60 s at N = 1,000,000), against a baseline
+  measured in the same child: one plain ``COUNT(*) ... GROUP BY area_code`` of the open cases
+  once a tick (the least a tick that reads the open work can do), and against the digest at
+  N/10;
+- the peak memory (RSS) of the child at N and at N/10, and their ratio (target: flat, near 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+
+import psycopg
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from features.complaints import digest
+from features.complaints.routing import DEFAULT_AGENCIES, DEFAULT_CATEGORIES
+from hub.app import create_app
+from hub.areas import import_areas
+from hub.config import Settings
+from hub.models import Area, Base, Notification
+from hub.models.base import utcnow
+from hub.state import current_hub
+
+POSTGRES = os.environ.get(
+    "SIMPUL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+DAYS = 90
+
+FILL = [
+    """CREATE TEMP TABLE bench_villages AS
+       SELECT row_number() OVER (ORDER BY code) AS n, code FROM areas WHERE level = 'village'""",
+    """CREATE UNLOGGED TABLE bench_complaints AS
+       WITH picks AS (
+         SELECT i,
+                1 + floor(power(random(), 1.7) * (SELECT count(*) FROM bench_villages))::int
+                  AS village,
+                1 + floor(power(random(), 2) * (SELECT count(*) FROM bench_categories))::int
+                  AS category,
+                now() - random() * interval '90 days' AS received,
+                random() AS fate, random() AS speed
+         FROM generate_series(1, %(n)s) AS i)
+       SELECT p.i AS id, v.code AS area_code, c.name AS category, c.agency,
+              p.received,
+              p.received + c.response_hours * interval '1 hour' AS response_due,
+              p.received + c.completion_hours * interval '1 hour' AS completion_due,
+              CASE WHEN p.fate < 0.85 THEN 'open' WHEN p.fate < 0.88 THEN 'in_progress'
+                   WHEN p.fate < 0.90 THEN 'disposition' WHEN p.fate < 0.97 THEN 'resolved'
+                   ELSE 'closed' END AS status,
+              least(now(), p.received + power(p.speed, 2) * interval '96 hours') AS answered,
+              least(now(), p.received + p.speed * interval '240 hours') AS finished,
+              random() < 0.003 AS deleted
+       FROM picks p
+       JOIN bench_villages v ON v.n = p.village
+       JOIN bench_categories c ON c.n = p.category""",
+    """INSERT INTO records (id, source_id, external_id, kind, status, category, area_code,
+                           title, created_at, updated_at, attributes, payload, content_hash,
+                           first_seen_at, stored_at, deleted_at)
+       SELECT id, %(source)s, id::text, 'complaint', status, category, area_code,
+              category || ' #' || id, received, received, '{}', '{}', md5(id::text),
+              received, received, CASE WHEN deleted THEN now() END
+       FROM bench_complaints""",
+    """INSERT INTO complaint_cases (record_id, status, category, area_code, agency_code,
+                                   received_at, first_response_at, resolved_at,
+                                   response_due_at, completion_due_at, reopened, updated_at)
+       SELECT id, status, category, area_code, agency, received,
+              CASE WHEN status <> 'open' THEN answered END,
+              CASE WHEN status IN ('resolved', 'closed') THEN greatest(answered, finished) END,
+              response_due, completion_due, 0, now()
+       FROM bench_complaints""",
+    "SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT max(id) FROM records))",
+    "DROP TABLE bench_complaints",
+]
+BASELINE = """SELECT area_code, count(*) FROM complaint_cases
+              WHERE status NOT IN ('resolved', 'closed') GROUP BY area_code"""
+
+
+def scratch_database() -> str:
+    name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        name = make_url(url).database
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def bench_app(url: str):
+    settings = Settings(
+        database_url=url,
+        strict_plugins=True,
+        secret_key="bench",
+        sections={"notify": {"digest_hour": 0}},
+    )
+    return create_app(settings)
+
+
+def people(villages: list[str], districts: list[str], count: int) -> list[tuple]:
+    """``count`` people, in turns: two ward staff per kelurahan, three per kecamatan, two heads
+    per agency, then officers of each agency in each kecamatan."""
+    agencies = [agency.code for agency in DEFAULT_AGENCIES]
+    wanted = [
+        *(("ward_staff", village, None) for village in villages for _ in range(2)),
+        *(("ward_staff", district, None) for district in districts for _ in range(3)),
+        *(("officer", None, agency) for agency in agencies for _ in range(2)),
+    ]
+    pairs = [(district, agency) for district in districts for agency in agencies]
+    while len(wanted) < count:
+        district, agency = pairs[len(wanted) % len(pairs)]
+        wanted.append(("officer", district, agency))
+    return [
+        (f"person{number}", "-", role, area, agency, True, 0)
+        for number, (role, area, agency) in enumerate(wanted[:count], start=1)
+    ]
+
+
+def fill(url: str, size: int, count: int) -> None:
+    """Schema, areas, one source, ``size`` complaints with their cases and ``count`` people,
+    the indexes built after the rows; then VACUUM ANALYZE."""
+    hub = current_hub(bench_app(url))
+    Base.metadata.create_all(hub.db.engine)
+    import_areas(hub.db)
+    with hub.db.read_session() as session:
+        areas = session.execute(select(Area.level, Area.code).order_by(Area.code)).all()
+    hub.db.dispose()
+    villages = [code for level, code in areas if level == "village"]
+    districts = [code for level, code in areas if level == "district"]
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        source = connection.execute(
+            "INSERT INTO sources (name, type, enabled, interval_seconds, next_run_at,"
+            " consecutive_failures, full_sync_requested, created_at)"
+            " VALUES ('qlue-bench', 'qlue', true, 300, now(), 0, false, now()) RETURNING id"
+        ).fetchone()[0]
+        connection.execute(
+            "CREATE TEMP TABLE bench_categories"
+            " (n int, name text, agency text, response_hours int, completion_hours int)"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO bench_categories VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (n, rule.category, rule.agency, rule.response_hours, rule.completion_hours)
+                    for n, rule in enumerate(DEFAULT_CATEGORIES, start=1)
+                ],
+            )
+            cursor.executemany(
+                "INSERT INTO users (username, password_hash, role, area_code, agency_code,"
+                " active, session_version, full_name, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, '', now())",
+                people(villages, districts, count),
+            )
+        connection.execute("SELECT setseed(0.42)")
+        indexes = drop_indexes(connection, ("records", "complaint_cases"))
+        for statement in FILL:
+            connection.execute(
+                statement, {"n": size, "source": source} if "%(" in statement else None
+            )
+        for statement in indexes:
+            connection.execute(statement)
+        connection.execute("VACUUM ANALYZE")
+
+
+def drop_indexes(connection: psycopg.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the secondary indexes of ``tables`` (a bulk load is faster without them); return
+    the statements that create them again."""
+    rows = connection.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+        " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+        (list(tables),),
+    ).fetchall()
+    for name, _definition in rows:
+        connection.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in rows]
+
+
+def measure_digest(url: str) -> dict:
+    """Child process: the plain GROUP BY, then the digest ticks until everyone had theirs."""
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        connection.execute(BASELINE).fetchall()
+        started = time.perf_counter()
+        connection.execute(BASELINE).fetchall()
+        baseline = time.perf_counter() - started
+    app = bench_app(url)
+    hub = current_hub(app)
+    now, ticks, looked_at = utcnow(), 0, 0
+    started = time.perf_counter()
+    with app.app_context():
+        while seen := digest.send_due(hub, now + timedelta(microseconds=ticks)):
+            ticks, looked_at = ticks + 1, looked_at + seen
+    seconds = time.perf_counter() - started
+    with hub.db.read_session() as session:
+        told = session.scalar(select(func.count()).select_from(Notification))
+    return {
+        "seconds": seconds,
+        "ticks": ticks,
+        "people": looked_at,
+        "told": told,
+        "baseline_seconds": baseline,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def in_child(function: str, *args: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", function, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measured(size: int, count: int) -> dict:
+    """Fill a scratch database with ``size`` complaints and ``count`` people; the digest's
+    figures over it."""
+    url = scratch_database()
+    try:
+        started = time.perf_counter()
+        fill(url, size, count)
+        filled = time.perf_counter() - started
+        return {**in_child("digest", url), "filled_seconds": filled, "size": size}
+    finally:
+        drop_database(url)
+
+
+def report(figures: dict) -> None:
+    floor = figures["ticks"] * figures["baseline_seconds"]
+    print(
+        f"N = {figures['size']:>9,} (filled in {figures['filled_seconds']:5.1f} s):"
+        f" digest for {figures['people']:,} people ({figures['told']:,} told) in"
+        f" {figures['ticks']} ticks {figures['seconds']:6.2f} s; plain GROUP BY"
+        f" {figures['baseline_seconds'] * 1000:6.1f} ms, once a tick {floor:5.2f} s;"
+        f" ratio {figures['seconds'] / floor:5.1f}"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        print(json.dumps(measure_digest(sys.argv[3])))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=1_000_000, help="complaints (default 1,000,000)")
+    parser.add_argument("--people", type=int, default=1000, help="people (default 1,000)")
+    options = parser.parse_args()
+    print(f"== PostgreSQL, {options.people:,} people, {digest.BATCH} a tick")
+    small = measured(max(options.n // 10, 1000), options.people)
+    report(small)
+    full = measured(options.n, options.people)
+    report(full)
+    print(
+        f"digest at N: {full['seconds']:.1f} s   (target < 60 s); at N / N/10:"
+        f" {full['seconds'] / small['seconds']:.2f}"
+    )
+    print(
+        f"peak RSS: {full['peak_rss_mb']:.0f} MB at N = {full['size']:,},"
+        f" {small['peak_rss_mb']:.0f} MB at N = {small['size']:,},"
+        f" ratio {full['peak_rss_mb'] / small['peak_rss_mb']:.2f}   (target: close to 1)"
+    )
+
+
+if __name__ == "__main__":
+    main()
