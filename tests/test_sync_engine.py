@@ -123,6 +123,21 @@ def test_deletions_are_detected_only_by_a_complete_listing(app, sim):
     assert sync(app, full=True).deleted == 0
 
 
+def test_a_complete_listing_that_fails_is_taken_up_again_by_the_next_run(app, sim):
+    sync(app)
+    deleted = sim.control("/_sim/tick", {"removals": 2})["removed"]
+    sim.control("/_sim/faults", {"garbage_next": 1})
+
+    assert sync(app, full=True).status == "failed"
+    assert source_row(app).full_sync_requested is True
+    run = sync(app)
+
+    assert (run.status, run.full, run.deleted) == ("succeeded", True, 2)
+    assert {i for i, r in stored(app).items() if r.deleted_at is not None} == set(deleted)
+    assert source_row(app).full_sync_requested is False
+    assert sync(app).full is False
+
+
 def test_a_bad_record_is_an_error_and_the_run_goes_on(app, sim):
     sim.control("/_sim/faults", {"invalid_next": 1})
 

@@ -259,6 +259,9 @@ class SyncEngine:
                     .values(
                         consecutive_failures=failures,
                         next_run_at=now + self._backoff(source, failures, retry_after),
+                        # A complete listing cut short is begun again: only one that reaches
+                        # the end may mark what it did not see deleted.
+                        full_sync_requested=source.full_sync_requested or run.full,
                     )
                 )
             tell_if_unwell(self.hub, session, source, before)
