@@ -17,15 +17,19 @@ from __future__ import annotations
 import email
 import os
 import re
+import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -52,7 +56,37 @@ POSTGRES_URL = os.environ.get(
 REDIS_URL = os.environ.get("SIMPUL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse"
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+"""The hash of PASSWORD, with cheap parameters: a test's sign-in checks it in no time, where
+the default parameters, right for real accounts, take a tenth of a second on a busy machine."""
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates, shared by every app a test process makes: each app's Jinja
+    environment would compile again each template it renders. A template is compiled anew when
+    its source or the extensions, filters and tests of the environment are not the same."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        names = (environment.extensions, environment.filters, environment.tests)
+        key = self.get_cache_key(repr([sorted(each) for each in names]) + name, filename)
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
@@ -166,32 +200,75 @@ def postgres_schema(postgres_url: str) -> str:
     return postgres_url
 
 
+RESTART_SEQUENCES = """
+    SELECT setval(sequence.oid, used.start_value, false) FROM pg_sequences used
+    JOIN pg_class sequence ON sequence.relname = used.sequencename
+      AND sequence.relnamespace = used.schemaname::regnamespace
+    JOIN pg_depend owned ON owned.objid = sequence.oid AND owned.deptype IN ('a', 'i')
+    JOIN pg_class owner ON owner.oid = owned.refobjid
+    WHERE used.schemaname = current_schema() AND used.last_value IS NOT NULL
+      AND owner.relname = ANY(:tables)
+"""
+"""Restart the id sequences of ``tables`` that handed out a number since their last restart."""
+
+
+def empty_postgres_tables(url: str) -> None:
+    """Empty every table of the schema but the areas, ids starting again at 1, as
+    ``TRUNCATE ... RESTART IDENTITY CASCADE`` would: by deleting the rows of the tables that
+    have any, the tables that refer to others first, as a truncation takes a long time even
+    for a small table."""
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    tables.remove("areas")
+    filled = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT FROM {name})" for name in tables
+    )
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        written = set(connection.scalars(text(filled)))
+        for name in tables:
+            if name in written:
+                connection.execute(text(f"DELETE FROM {name}"))
+        connection.execute(text(RESTART_SEQUENCES), {"tables": tables})
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], str]:
+    """``sqlite_schema(path)`` puts an SQLite database with the schema at ``path`` and returns
+    its URL. The schema is created once per session (and again once a test has added tables):
+    copying the file is much faster than creating the tables."""
+    folder = tmp_path_factory.mktemp("sqlite-schema")
+    made: dict[frozenset[str], Path] = {}
+
+    def copy(path: Path) -> str:
+        _load_installed_plugins()
+        tables = frozenset(Base.metadata.tables)
+        if tables not in made:
+            template = folder / f"schema-{len(made)}.db"
+            engine = create_engine(f"sqlite:///{template}")
+            create_schema(engine)
+            engine.dispose()
+            made[tables] = template
+        shutil.copyfile(made[tables], path)
+        return f"sqlite:///{path}"
+
+    return copy
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """Each test that uses it runs twice: on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-        engine = create_engine(url)
-        create_schema(engine)
-        engine.dispose()
-        return url
+        return request.getfixturevalue("sqlite_schema")(tmp_path / "hub.db")
     url = request.getfixturevalue("postgres_schema")
-    engine = create_engine(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "areas")
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    empty_postgres_tables(url)
     return url
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:
+def sqlite_url(sqlite_schema, tmp_path) -> str:
     """SQLite only, for tests about the web layer rather than the database."""
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
-    engine = create_engine(url)
-    create_schema(engine)
-    engine.dispose()
-    return url
+    return sqlite_schema(tmp_path / "hub.db")
 
 
 @pytest.fixture
@@ -247,6 +324,7 @@ def make_app(make_settings):
             overrides["disabled_plugins"] = tuple(sorted(installed - set(only)))
         app = create_app(make_settings(database_url, **overrides), extra_plugins=plugins)
         app.config.update(TESTING=True)
+        app.jinja_env.bytecode_cache = TEMPLATE_CODE
         import_areas(current_hub(app).db)
         register_sources(current_hub(app).db, current_hub(app).settings)
         return app
@@ -320,7 +398,7 @@ def serve_simulator(installed_hub: Hub, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def make_user():
-    """Add a user whose password is PASSWORD (hashed once per test session, to stay fast)."""
+    """Add a user whose password is PASSWORD (its hash made once, with cheap parameters)."""
 
     def make(app: Flask, username: str, role: str, area_code: str | None = None, **values) -> User:
         user = User(

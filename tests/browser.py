@@ -34,3 +34,21 @@ def chromium_or_skip() -> str:
             pytest.fail(f"{message} (CI needs it)", pytrace=False)
         pytest.skip(message)
     return chromium
+
+
+POLICY_WATCH = """window.policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => window.policyViolations.push(
+  `${event.violatedDirective} refused ${event.blockedURI || "inline"} on ${event.documentURI}` +
+  ` (${event.sourceFile || "the page"}:${event.lineNumber}) ${event.sample}`));"""
+"""An init script keeping every Content-Security-Policy violation of a page in
+``window.policyViolations``."""
+
+
+def watch_policy(context) -> None:
+    """Keep the policy violations of every page of a Playwright ``context``: read them with
+    :func:`policy_violations` before the page leaves."""
+    context.add_init_script(POLICY_WATCH)
+
+
+def policy_violations(page) -> list[str]:
+    return page.evaluate("window.policyViolations || []")

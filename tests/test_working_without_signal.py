@@ -105,7 +105,7 @@ def phone(browser, city: City):
     page.fill("input[name=username]", "lurah")
     page.fill("input[name=password]", PASSWORD)
     page.click("form .primary")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(f"() => {CONTROLLED}")
     yield context, page
     context.close()
 
@@ -120,7 +120,7 @@ def answers(city: City, record_id: int) -> list[tuple]:
 
 def write_answer(page, city: City, record_id: int, note: str) -> None:
     page.goto(f"{city.url}/complaints/{record_id}")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(f"() => {CONTROLLED}")
     page.select_option("#answer select[name=status]", "in_progress")
     page.fill("#answer textarea[name=note]", note)
 
@@ -130,7 +130,7 @@ def send_without_signal(page, city: City, context, button: str) -> None:
     city.signal_lost(context)
     page.click(button)
     page.wait_for_url(re.compile(r"/-/kept$"))
-    page.wait_for_function(f"{WAITING} === '1'")
+    page.wait_for_function(f"() => {WAITING} === '1'")
 
 
 def test_the_portal_installs_as_an_app_on_the_phone(city: City, phone):
@@ -160,15 +160,15 @@ def test_an_answer_written_without_signal_is_sent_once_when_it_is_back(city: Cit
 
     page.goto(f"{city.url}/complaints/{complaint}")
     assert note not in page.text_content("main"), "the kept copy is the page as it was opened"
-    page.wait_for_function(f"{OUTBOX_TEXT}.includes('salinan halaman')")
+    page.wait_for_function(f"() => {OUTBOX_TEXT}.includes('salinan halaman')")
 
     city.signal_back(context)
-    page.wait_for_function(f"{WAITING} === '0'")
+    page.wait_for_function(f"() => {WAITING} === '0'")
     assert "Terkirim dari ponsel ini" in page.text_content("[data-phone-outbox]")
     assert answers(city, complaint) == [(note, "in_progress")]
 
     page.goto(f"{city.url}/complaints/{complaint}")
-    page.wait_for_function(f"{WAITING} === '0'")
+    page.wait_for_function(f"() => {WAITING} === '0'")
     assert note in page.text_content("main")
     assert answers(city, complaint) == [(note, "in_progress")]
 
@@ -204,7 +204,7 @@ def test_a_report_written_without_signal_is_sent_once_with_its_photo(
     photo = tmp_path / "kerja-bakti.jpg"
     photo.write_bytes(jpeg())
     page.goto(f"{city.url}/reports/new")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(f"() => {CONTROLLED}")
 
     page.select_option("select[name=activity_type]", index=1)
     page.fill("input[name=title]", title)
@@ -213,9 +213,9 @@ def test_a_report_written_without_signal_is_sent_once_with_its_photo(
     assert reports_titled(city, title) == []
 
     city.signal_back(context)
-    page.wait_for_function(f"{WAITING} === '0'")
+    page.wait_for_function(f"() => {WAITING} === '0'")
     page.reload()
-    page.wait_for_function(f"{WAITING} === '0'")
+    page.wait_for_function(f"() => {WAITING} === '0'")
     assert reports_titled(city, title) == [(title, 1)]
 
 
