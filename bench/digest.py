@@ -25,17 +25,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 
 import psycopg
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from rankings import FILL, drop_database, libpq, scratch_database
+from sqlalchemy import func, select
 
 from features.complaints import digest
 from features.complaints.routing import DEFAULT_AGENCIES, DEFAULT_CATEGORIES
@@ -46,78 +44,8 @@ from hub.models import Area, Base, Notification
 from hub.models.base import utcnow
 from hub.state import current_hub
 
-POSTGRES = os.environ.get(
-    "SIMPUL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-DAYS = 90
-
-FILL = [
-    """CREATE TEMP TABLE bench_villages AS
-       SELECT row_number() OVER (ORDER BY code) AS n, code FROM areas WHERE level = 'village'""",
-    """CREATE UNLOGGED TABLE bench_complaints AS
-       WITH picks AS (
-         SELECT i,
-                1 + floor(power(random(), 1.7) * (SELECT count(*) FROM bench_villages))::int
-                  AS village,
-                1 + floor(power(random(), 2) * (SELECT count(*) FROM bench_categories))::int
-                  AS category,
-                now() - random() * interval '90 days' AS received,
-                random() AS fate, random() AS speed
-         FROM generate_series(1, %(n)s) AS i)
-       SELECT p.i AS id, v.code AS area_code, c.name AS category, c.agency,
-              p.received,
-              p.received + c.response_hours * interval '1 hour' AS response_due,
-              p.received + c.completion_hours * interval '1 hour' AS completion_due,
-              CASE WHEN p.fate < 0.85 THEN 'open' WHEN p.fate < 0.88 THEN 'in_progress'
-                   WHEN p.fate < 0.90 THEN 'disposition' WHEN p.fate < 0.97 THEN 'resolved'
-                   ELSE 'closed' END AS status,
-              least(now(), p.received + power(p.speed, 2) * interval '96 hours') AS answered,
-              least(now(), p.received + p.speed * interval '240 hours') AS finished,
-              random() < 0.003 AS deleted
-       FROM picks p
-       JOIN bench_villages v ON v.n = p.village
-       JOIN bench_categories c ON c.n = p.category""",
-    """INSERT INTO records (id, source_id, external_id, kind, status, category, area_code,
-                           title, created_at, updated_at, attributes, payload, content_hash,
-                           first_seen_at, stored_at, deleted_at)
-       SELECT id, %(source)s, id::text, 'complaint', status, category, area_code,
-              category || ' #' || id, received, received, '{}', '{}', md5(id::text),
-              received, received, CASE WHEN deleted THEN now() END
-       FROM bench_complaints""",
-    """INSERT INTO complaint_cases (record_id, status, category, area_code, agency_code,
-                                   received_at, first_response_at, resolved_at,
-                                   response_due_at, completion_due_at, reopened, updated_at)
-       SELECT id, status, category, area_code, agency, received,
-              CASE WHEN status <> 'open' THEN answered END,
-              CASE WHEN status IN ('resolved', 'closed') THEN greatest(answered, finished) END,
-              response_due, completion_due, 0, now()
-       FROM bench_complaints""",
-    "SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT max(id) FROM records))",
-    "DROP TABLE bench_complaints",
-]
 BASELINE = """SELECT area_code, count(*) FROM complaint_cases
               WHERE status NOT IN ('resolved', 'closed') GROUP BY area_code"""
-
-
-def scratch_database() -> str:
-    name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-def libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def bench_app(url: str):
