@@ -10,7 +10,11 @@ position in that walk. Windows are either
   serves): after a listing, each run reads from the newest ``updated_datetime`` it has seen.
 
 Each request is passed on as the server sent it, with ``city_code`` added (the source's city, whose
-kelurahan its address names) and ``service_name`` filled in from the services when it is missing.
+kelurahan its address names) and ``service_name`` filled in from the services when it is missing;
+a service code matches whether it is sent as text or as a number. A list may come bare, as the
+standard has it, or inside an object (``{"service_requests": [...]}``, as Toronto sends it). With
+``extensions`` the source asks for the servers' extension fields (``extensions=true``: Chicago's
+and Helsinki's ``extended_attributes`` and ``notes``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from features.open311.georeport import code_text
 from features.open311.normalize import CITY_KEY
 from hub.api import (
     AreaDirectory,
@@ -38,6 +43,8 @@ WINDOW_PARAMETERS = {
     "updated": ("updated_after", "updated_before"),
 }
 MAX_PAGE_SIZE = 1000
+LIST_NAMES = {"services.json": "services", "requests.json": "service_requests"}
+"""The member a server that wraps a list in an object keeps it in."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,8 @@ class Open311Connector:
         self.params = {
             name: settings[name] for name in ("jurisdiction_id", "api_key") if settings.get(name)
         }
+        if settings.get("extensions"):
+            self.params["extensions"] = "true"
         self.until = _next_second(datetime.now(UTC))
         self.client = http_client(settings["url"], timeout=settings["timeout"])
         self._service_names: dict[str, str] | None = None
@@ -131,8 +140,9 @@ class Open311Connector:
         for item in requests:
             if isinstance(item, dict):
                 item = {**item, CITY_KEY: self.city}
-                if not item.get("service_name") and item.get("service_code") in names:
-                    item["service_name"] = names[item["service_code"]]
+                code = code_text(item.get("service_code"))
+                if not item.get("service_name") and code in names:
+                    item["service_name"] = names[code]
             enriched.append(item)
         return enriched
 
@@ -140,9 +150,9 @@ class Open311Connector:
         if self._service_names is None:
             services = self._list("services.json", self.params, "services")
             self._service_names = {
-                item["service_code"]: item.get("service_name")
+                code: item.get("service_name")
                 for item in services
-                if isinstance(item, dict) and isinstance(item.get("service_code"), str)
+                if isinstance(item, dict) and (code := code_text(item.get("service_code")))
             }
         return self._service_names
 
@@ -164,6 +174,9 @@ class Open311Connector:
             raise TransientError(self._redacted(error), error.retry_after) from None
         except SourceError as error:
             raise type(error)(self._redacted(error)) from None
+        wrapped = LIST_NAMES.get(path)
+        if isinstance(body, dict) and isinstance(body.get(wrapped), list):
+            body = body[wrapped]
         if not isinstance(body, list):
             kind = type(body).__name__
             raise SourceError(f"{where} answered a JSON {kind}, expected a list of {what}")

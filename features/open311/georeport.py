@@ -2,10 +2,13 @@
 
 Times are ISO 8601 with a zone; a service code is a stable slug of a category's name; a request is
 ``open`` or ``closed`` (the hub's statuses map to those through the ``open311`` status scheme).
+Servers send codes and ids as text or as numbers (uReport's are integers): :func:`code_text` reads
+either as text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import datetime, tzinfo
@@ -22,6 +25,22 @@ def service_code(name: str) -> str:
     """``"Lampu jalan rusak (PJU)"`` -> ``"lampu-jalan-rusak-pju"``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def code_text(value: object) -> str | None:
+    """A code or id of any JSON type as text: ``139`` and ``139.0`` -> ``"139"``, ``" a1 "`` ->
+    ``"a1"``; None for a missing, empty, true/false or non-finite value, or a list or object."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
 
 
 def hub_statuses(open311_status: str) -> tuple[str, ...]:

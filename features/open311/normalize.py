@@ -1,7 +1,9 @@
 """Turns one GeoReport v2 service request into the hub's complaint record.
 
 The connector adds ``city_code`` (the source's city) to each request, so that the kelurahan its
-address names is looked up in that city only.
+address names is looked up in that city only. A closed request is resolved, or closed (not fixed)
+when its ``status_notes`` say so (see :mod:`features.open311.closing`); the server's extension
+fields are kept (see :mod:`features.open311.extensions`).
 """
 
 from __future__ import annotations
@@ -13,28 +15,43 @@ from functools import lru_cache
 from typing import Any
 
 from features.complaints.kind import KIND
+from features.complaints.statuses import RESOLVED
 from features.open311.addresses import Place, find_village, simplified
-from features.open311.georeport import OPEN311_STATUSES, request_title
+from features.open311.closing import DEFAULT_PHRASES, closed_status
+from features.open311.extensions import details, extensions
+from features.open311.georeport import OPEN311_STATUSES, code_text, request_title
 from hub.api import AreaDirectory, InvalidRecord, RecordIn
 
 CITY_KEY = "city_code"
 
 
-def normalize_request(areas: AreaDirectory, raw: Mapping[str, Any]) -> RecordIn:
-    """The complaint for the service request ``raw``; InvalidRecord says what makes it unusable."""
-    category = _text(raw.get("service_name")) or _text(raw.get("service_code"))
+def normalize_request(
+    areas: AreaDirectory,
+    raw: Mapping[str, Any],
+    closed_not_fixed: tuple[str, ...] = DEFAULT_PHRASES,
+) -> RecordIn:
+    """The complaint for the service request ``raw``; InvalidRecord says what makes it unusable.
+    A closed request whose notes contain one of the phrases ``closed_not_fixed`` is closed, not
+    resolved."""
+    code = code_text(raw.get("service_code"))
+    category = _text(raw.get("service_name")) or code
     if category is None:
         raise InvalidRecord("request has neither service_name nor service_code")
     requested = timestamp("requested_datetime", raw.get("requested_datetime"))
     updated = raw.get("updated_datetime")
     description = _text(raw.get("description"))
+    notes = _text(raw.get("status_notes"))
     address = _text(raw.get("address"))
     city = raw.get(CITY_KEY)
+    status = hub_status(raw.get("status"))
+    if status == RESOLVED:
+        status = closed_status(notes, closed_not_fixed)
+    kept = extensions(raw)
     return RecordIn(
         external_id=request_id(raw.get("service_request_id")),
         kind=KIND,
         title=request_title(description, category),
-        status=hub_status(raw.get("status")),
+        status=status,
         category=category,
         area_code=find_village(address, city_places(areas, city)) if city else None,
         latitude=coordinate("lat", raw.get("lat"), 90),
@@ -43,22 +60,24 @@ def normalize_request(areas: AreaDirectory, raw: Mapping[str, Any]) -> RecordIn:
         updated_at=timestamp("updated_datetime", updated) if updated else requested,
         attributes={
             "description": description,
-            "status_notes": _text(raw.get("status_notes")),
+            "status_notes": notes,
             "address": address,
             "media_url": _text(raw.get("media_url")),
             "agency_responsible": _text(raw.get("agency_responsible")),
-            "service_code": _text(raw.get("service_code")),
+            "service_code": code,
             "source_status": raw.get("status"),
+            "extensions": kept,
+            "details": details(kept),
         },
     )
 
 
 def request_id(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value.strip():
+    """A ``service_request_id``, text or number, as text."""
+    text = code_text(value)
+    if text is None:
         raise InvalidRecord("request has no service_request_id")
-    return value.strip()
+    return text
 
 
 def hub_status(value: Any) -> str:

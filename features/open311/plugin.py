@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -13,9 +14,17 @@ from features.open311.commands import open311
 from features.open311.connector import MAX_PAGE_SIZE, Open311Connector
 from features.open311.normalize import normalize_request
 from features.open311.server import blueprint
-from features.open311.settings import SETTINGS
+from features.open311.settings import SETTINGS, open311_settings
 from features.open311.simulator import DEMO_API_KEY, create_app
-from hub.api import ConfigField, Hub, SettingsSection, Simulator, SourceType, hookimpl
+from hub.api import (
+    ConfigField,
+    Hub,
+    RecordIn,
+    SettingsSection,
+    Simulator,
+    SourceType,
+    hookimpl,
+)
 
 requires = ("complaints",)
 """Open311 serves and stores the hub's complaints."""
@@ -30,7 +39,7 @@ def register_source_types(hub: Hub) -> list[SourceType]:
             name=SOURCE_TYPE,
             title="Open311 GeoReport v2",
             connect=partial(Open311Connector, areas=hub.areas),
-            normalize=partial(normalize_request, hub.areas),
+            normalize=partial(normalize_with_settings, hub),
             config=(
                 ConfigField("url", help="the GeoReport v2 endpoint: the folder of services.json"),
                 ConfigField(
@@ -48,6 +57,14 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                     help="sent as api_key, if the server asks",
                 ),
                 ConfigField("jurisdiction_id", required=False, help="sent as jurisdiction_id"),
+                ConfigField(
+                    "extensions",
+                    "bool",
+                    required=False,
+                    default=False,
+                    help="sends extensions=true, for servers (Chicago, Helsinki) that then add "
+                    "extended_attributes and notes to each request",
+                ),
                 ConfigField(
                     "window_days",
                     "int",
@@ -114,6 +131,12 @@ def register_settings() -> list[SettingsSection]:
 @hookimpl
 def register_commands() -> list[click.Command]:
     return [open311]
+
+
+def normalize_with_settings(hub: Hub, raw: Mapping[str, Any]) -> RecordIn:
+    """:func:`normalize_request` with the phrases ``[open311] closed_not_fixed_notes``."""
+    phrases = open311_settings(hub).closed_not_fixed_notes
+    return normalize_request(hub.areas, raw, phrases)
 
 
 def source_settings(base_url: str) -> dict[str, Any]:

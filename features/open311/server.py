@@ -1,12 +1,14 @@
 """The hub's Open311 GeoReport v2 API at ``/open311/v2/``, in JSON and XML.
 
 Anyone may read the services and the requests; submitting a request needs an ``api_key`` made with
-``simpul open311 keys create``. Errors use the standard's format. There is one jurisdiction: a
-``jurisdiction_id`` is accepted and needs no value in particular.
+``simpul open311 keys create``. A submission comes as a form or as a JSON object (its ``api_key``
+in the object or in the query string). Errors use the standard's format. There is one
+jurisdiction: a ``jurisdiction_id`` is accepted and needs no value in particular.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, request
@@ -23,7 +25,7 @@ from features.open311.request_filters import FilterErrors, RequestFilters, parse
 from features.open311.request_queries import ServiceCategories, find_requests, request_document
 from features.open311.services import service_definition, services
 from features.open311.settings import open311_settings
-from features.open311.submissions import SubmissionErrors, read_submission
+from features.open311.submissions import SubmissionErrors, json_values, read_submission
 from hub.api import audit, current_hub, rate_limit, utcnow
 
 blueprint = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -112,12 +114,13 @@ def one_request(request_id: str, fmt: str) -> Response:
 @rate_limit(submit_rate_limit)
 def submit_request(fmt: str) -> Response:
     hub = current_hub()
+    values = _submitted_values()
     with hub.db.session() as session:
-        key = valid_key(session, request.values.get("api_key", "").strip())
+        key = valid_key(session, values.get("api_key", "").strip())
         if key is None:
             raise Open311Error(403, gettext("api_key is missing, unknown or revoked."))
         try:
-            payload = read_submission(session, routing_of(hub), request.values, utcnow())
+            payload = read_submission(session, routing_of(hub), values, utcnow())
         except SubmissionErrors as error:
             raise Open311Error(400, *error.messages) from None
         payload["submitted_with"] = key.name
@@ -160,6 +163,22 @@ def unknown(_unknown: str) -> Response:
     raise Open311Error(404, gettext("No such resource: see services.json and requests.json."))
 
 
+@blueprint.route("/<path:_any>", methods=["PUT", "PATCH", "DELETE"])
+def not_allowed(_any: str) -> Response:
+    raise Open311Error(405, gettext("Only GET and POST are allowed here."))
+
+
+def _submitted_values() -> Mapping[str, str]:
+    """The submission's fields: the form's, or the JSON object's over the query string's."""
+    if not request.is_json:
+        return request.values
+    try:
+        return {**request.args.to_dict(), **json_values(request.get_json(silent=True))}
+    except SubmissionErrors as error:
+        raise Open311Error(400, *error.messages) from None
+
+
 def _format() -> str:
-    fmt = (request.view_args or {}).get("fmt")
+    """The format the client asked for: the route's, else the path's ending (``nope.xml``)."""
+    fmt = (request.view_args or {}).get("fmt") or request.path.rsplit(".", 1)[-1]
     return fmt if fmt in FORMATS else "json"

@@ -1,8 +1,10 @@
 """Reading a submitted service request (``POST requests``) into the payload the hub stores.
 
-Required: ``service_code`` (a service of ``services``), a location (``lat`` with ``long``,
-``address_string`` or ``address_id``) and a ``description``. Every problem is reported at once.
-The kelurahan is the one ``address_string`` names (see :mod:`features.open311.addresses`).
+Required, as GeoReport v2 has it: ``service_code`` (a service of ``services``) and a location
+(``lat`` with ``long``, ``address_string`` or ``address_id``); the ``description`` is optional.
+The fields come from a form or from a JSON object, whose numbers are read as text
+(:func:`json_values`). Every problem is reported at once. The kelurahan is the one
+``address_string`` names (see :mod:`features.open311.addresses`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from features.complaints.routing import Routing
 from features.open311.addresses import Place, find_village, named_villages, simplified
+from features.open311.georeport import code_text
 from features.open311.services import category_of
 from hub.api import Area
 
@@ -35,6 +38,17 @@ OPTIONAL_FIELDS = (
     "phone",
     "jurisdiction_id",
 )
+FIELDS = (
+    "api_key",
+    "service_code",
+    "lat",
+    "long",
+    "address_string",
+    "description",
+    "media_url",
+    *OPTIONAL_FIELDS,
+)
+"""The fields a submission may have; a service's ``attribute`` answers are not asked for."""
 
 
 class SubmissionErrors(ValueError):
@@ -43,6 +57,27 @@ class SubmissionErrors(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+def json_values(body: object) -> dict[str, str]:
+    """The fields of a submission sent as a JSON object, as text: a number is read as its text
+    (``"service_code": 139``), a null as nothing; :class:`SubmissionErrors` for a body that is
+    not an object, or a field that is neither text nor a number."""
+    if not isinstance(body, dict):
+        raise SubmissionErrors([gettext("The body must be a JSON object of the request's fields.")])
+    values, errors = {}, []
+    for name in FIELDS:
+        value = body.get(name)
+        if value is None:
+            continue
+        text = value if isinstance(value, str) else code_text(value)
+        if text is None:
+            errors.append(gettext("%(name)s must be text or a number.", name=name))
+        else:
+            values[name] = text
+    if errors:
+        raise SubmissionErrors(errors)
+    return values
 
 
 def read_submission(
@@ -67,9 +102,7 @@ def read_submission(
             gettext("A location is required: lat and long, address_string or address_id.")
         )
     description = text.get("description", "")
-    if not description:
-        errors.append(gettext("description is required."))
-    elif len(description) > DESCRIPTION_LIMIT:
+    if len(description) > DESCRIPTION_LIMIT:
         errors.append(gettext("description is longer than 4,000 characters."))
     media_url = text.get("media_url", "")
     if media_url and not media_url.startswith(("http://", "https://")):
@@ -87,7 +120,7 @@ def read_submission(
         "token": secrets.token_hex(16),
         "service_code": code,
         "service_name": category,
-        "description": description,
+        "description": description or None,
         "lat": latitude,
         "long": longitude,
         "address_string": address or None,

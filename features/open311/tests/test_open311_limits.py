@@ -108,3 +108,18 @@ def test_refusals_are_in_the_portals_language(make_app, sqlite_url: str, redis_u
         "Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam"
     )
     assert complaint_count(app) == 0
+
+
+def test_json_submissions_count_against_the_same_limit(app: Flask, api_key: str) -> None:
+    reporter = client_at(app, REPORTER)
+    allowed = allowed_submissions(app)
+    for _ in range(allowed - 1):
+        submit(reporter, api_key)
+    body = {**GOOD_REQUEST, "api_key": api_key}
+
+    last = reporter.post(f"{API}/requests.json", json=body)
+    refused = reporter.post(f"{API}/requests.json", json=body)
+
+    assert (last.status_code, refused.status_code) == (200, 429)
+    assert refused.get_json()[0]["description"].startswith(REFUSAL)
+    assert complaint_count(app) == allowed

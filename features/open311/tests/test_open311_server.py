@@ -204,7 +204,6 @@ def test_missing_fields_are_all_listed_and_nothing_is_stored(app, client, api_ke
     assert [description for _, description in xml_errors(response)] == [
         "service_code is required.",
         "A location is required: lat and long, address_string or address_id.",
-        "description is required.",
     ]
     assert complaint_count(app) == 0
 
@@ -320,6 +319,17 @@ def test_unknown_requests_tokens_and_paths_are_404_in_the_standard_format(
         response = client.get(f"{API}/{path}")
         assert response.status_code == 404
         assert response.get_json()[0]["code"] == 404
+
+
+def test_other_methods_are_405_in_the_standard_format(make_app, sqlite_url) -> None:
+    client = make_app(sqlite_url, language="en").test_client()
+
+    put = client.put(f"{API}/requests.json")
+    delete = client.delete(f"{API}/requests/1.xml")
+
+    assert (put.status_code, delete.status_code) == (405, 405)
+    assert put.get_json() == [{"code": 405, "description": "Only GET and POST are allowed here."}]
+    assert xml_errors(delete) == [("405", "Only GET and POST are allowed here.")]
 
 
 def test_keys_are_created_listed_and_revoked_on_the_command_line(tmp_path, monkeypatch) -> None:

@@ -88,9 +88,12 @@ def source_settings(base_url: str) -> dict[str, Any]:
 
 @hookimpl
 def register_screens(hub: Hub) -> list[WallScreen]:
+    """Three figures on top; below them the map, two columns wide, and the ranking."""
     return [
         WallScreen(
-            "floods", _l("Flood gauges"), ("floods.alerts", "floods.gauges", "floods.highest")
+            "floods",
+            _l("Flood gauges"),
+            ("floods.alerts", "floods.danger", "floods.top", "floods.gauges", "floods.highest"),
         )
     ]
 

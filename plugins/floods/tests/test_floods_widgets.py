@@ -173,3 +173,73 @@ def test_the_hub_draws_the_three_tiles_on_a_screen_of_a_kecamatan(wall, make_use
     assert shown[0]["title"] == "Pos banjir berstatus siaga"
     assert shown[0]["data"] == tile(app, "alerts", kecamatan)
     assert shown[2]["data"] == tile(app, "highest", kecamatan)
+
+
+def share_of_siaga_1(gauge: dict[str, Any]) -> float:
+    return round(gauge["level_cm"] / gauge["thresholds_cm"]["siaga_1"] * 100, 1)
+
+
+def test_the_danger_tile_counts_and_names_the_gauges_at_siaga_2_or_1(wall):
+    app, gauges = wall
+    critical = sorted(
+        (g for g in gauges if g["status"] in ("Siaga 2", "Siaga 1")),
+        key=lambda g: (-share_of_siaga_1(g), g["name"]),
+    )
+    assert len(critical) > 3
+    names = ", ".join(gauge["name"] for gauge in critical[:3])
+
+    assert tile(app, "danger") == {
+        "value": len(critical),
+        "caption": f"{names} dan {len(critical) - 3} lainnya",
+        "colour": "red",
+    }
+
+
+def test_the_danger_tile_of_a_calm_area_is_green_and_of_an_empty_one_grey(wall):
+    app, gauges = wall
+    calm = next(g for g in gauges if g["status"] == "Siaga 4")["kelurahan_code"]
+    hosting = {gauge["kelurahan_code"] for gauge in gauges}
+    empty = next(f"31.75.01.{n}" for n in range(1001, 1010) if f"31.75.01.{n}" not in hosting)
+
+    assert tile(app, "danger", calm) == {
+        "value": 0,
+        "caption": f"tidak satu pun dari {len(in_area(gauges, calm))} pos",
+        "colour": "green",
+    }
+    assert tile(app, "danger", empty)["colour"] == tile(app, "top", empty)["colour"] == "grey"
+
+
+def test_the_top_tile_is_the_gauge_highest_against_its_siaga_1_level(wall):
+    app, gauges = wall
+    top = min(gauges, key=lambda gauge: (-share_of_siaga_1(gauge), gauge["name"]))
+    limit = top["thresholds_cm"]["siaga_1"]
+
+    assert tile(app, "top") == {
+        "value": share_of_siaga_1(top),
+        "unit": "%",
+        "caption": f"{top['name']} · {top['level_cm']} dari {limit} cm",
+        "colour": COLOUR_OF[top["status"]],
+    }
+    calm = next(g for g in gauges if g["status"] == "Siaga 4")
+    assert tile(app, "top", calm["kelurahan_code"])["value"] == share_of_siaga_1(calm)
+
+
+def test_the_default_floods_screen_has_three_figures_over_the_map_and_the_ranking(
+    wall, make_user, sign_in
+):
+    app, _ = wall
+    assert app.test_cli_runner().invoke(args=["live", "defaults"]).exit_code == 0
+    make_user(app, "operator1", "operator")
+    client = app.test_client()
+    sign_in(client, "operator1")
+
+    screen = client.get("/live/api/screens/floods/data").get_json()
+
+    assert screen["screen"]["columns"] == 3
+    assert [(w["name"], w["kind"], w["status"]) for w in screen["widgets"]] == [
+        ("floods.alerts", "kpi", "ok"),
+        ("floods.danger", "kpi", "ok"),
+        ("floods.top", "kpi", "ok"),
+        ("floods.gauges", "map", "ok"),
+        ("floods.highest", "ranking", "ok"),
+    ]

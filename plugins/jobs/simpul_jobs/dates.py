@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from hub.api import InvalidRecord
 
 DEFAULT_ZONE = ZoneInfo("Asia/Jakarta")
+ZONELESS_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]00:00(:00(\.0+)?)?")
 
 
 def parse_day(name: str, value: Any) -> date:
@@ -33,6 +35,15 @@ def parse_moment(name: str, value: Any, zone: tzinfo, *, end_of_day: bool = Fals
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+def parse_deadline(name: str, value: Any, zone: tzinfo) -> datetime:
+    """A deadline such as ``validThrough``, in UTC: a date alone, or the midnight of a date
+    without a zone (how boards that keep only a date write one), runs to the end of that day in
+    ``zone``; any other time is the moment it names."""
+    if isinstance(value, str) and ZONELESS_MIDNIGHT.fullmatch(value.strip()):
+        value = value.strip()[:10]
+    return parse_moment(name, value, zone, end_of_day=True)
 
 
 def day_start(day: date, zone: tzinfo, *, end_of_day: bool = False) -> datetime:

@@ -1,11 +1,19 @@
-"""Reading schema.org JSON-LD: which documents are JSON-LD, and the JobPostings they hold."""
+"""Reading schema.org JSON-LD: which documents are JSON-LD, and the JobPostings they hold, in a
+JSON document or in the ``<script type="application/ld+json">`` blocks of an HTML page."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from extruct.jsonld import JsonLdExtractor
+from extruct.utils import parse_html
+
 CONTAINERS = ("ItemList",)
+UNREADABLE = "@unreadable"
+"""The key of what stands for a JSON-LD block that is not JSON: its value says why."""
+BLOCKS = '//script[@type="application/ld+json"]'
+EXCERPT = 200
 
 
 def type_names(node: Any) -> set[str]:
@@ -19,6 +27,44 @@ def type_names(node: Any) -> set[str]:
 
 def is_posting(node: Any) -> bool:
     return "JobPosting" in type_names(node)
+
+
+def is_unreadable(node: Any) -> bool:
+    return isinstance(node, dict) and UNREADABLE in node
+
+
+def blocks_in_html(content: bytes, encoding: str = "utf-8") -> list[Any]:
+    """The nodes of an HTML page's JSON-LD blocks, as extruct reads them (a block holding a list
+    gives each of its nodes). A block that is not JSON gives an :data:`UNREADABLE` node saying
+    where and why, so that one broken block spoils only itself."""
+    tree = parse_html(content, encoding=encoding)
+    extractor = JsonLdExtractor()
+    nodes: list[Any] = []
+    for number, block in enumerate(tree.xpath(BLOCKS), start=1):
+        try:
+            nodes.extend(extractor.extract_items(block))
+        except ValueError as error:
+            text = " ".join(block.xpath("string()").split())
+            nodes.append(
+                {
+                    UNREADABLE: f"JSON-LD block {number} of the page is not JSON: {error}",
+                    "text": text[:EXCERPT],
+                }
+            )
+    return nodes
+
+
+def postings_in_page(nodes: list[Any]) -> list[Any]:
+    """The JobPostings among the JSON-LD nodes of an HTML page, and its unreadable blocks.
+
+    A page carries other markup too (its WebSite, BreadcrumbList, Organization): only
+    JobPostings count, found on their own, in lists, ItemLists and ``@graph``.
+    """
+    readable = [node for node in nodes if has_schema_context(node) and not is_unreadable(node)]
+    found = postings_in(readable)
+    return [node for node in nodes if is_unreadable(node)] + [
+        node for node in found if is_posting(node)
+    ]
 
 
 def has_schema_context(document: Any) -> bool:

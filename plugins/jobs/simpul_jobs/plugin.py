@@ -25,9 +25,10 @@ from simpul_jobs.kinds import KINDS
 from simpul_jobs.normalize import normalize
 from simpul_jobs.pencaker import PencakerConnector
 from simpul_jobs.posting import normalize_posting
+from simpul_jobs.public import blueprint as public_blueprint
 from simpul_jobs.simulator import DEMO_API_KEY, FEED_PATH, create_app
 from simpul_jobs.views import ALL_ROLES, blueprint
-from simpul_jobs.widgets import WIDGETS
+from simpul_jobs.widgets import jobs_widgets
 
 API_KEY_ENV = "SIMPUL_PENCAKER_API_KEY"
 MAX_PAGE_SIZE = 1000
@@ -73,8 +74,12 @@ def register_source_types(hub: Hub) -> list[SourceType]:
             title="JobPosting feed",
             connect=JobPostingFeedConnector,
             normalize=partial(normalize_posting, zone=zone),
-            config=(ConfigField("url", help="address of the JSON-LD document"), TIMEOUT),
-            description="Vacancies from any schema.org JobPosting feed (JSON-LD) of a job board.",
+            config=(
+                ConfigField("url", help="address of the JSON-LD document or of the HTML page"),
+                TIMEOUT,
+            ),
+            description="Vacancies from any schema.org JobPosting feed of a job board: a JSON-LD "
+            "document, or an HTML page with JSON-LD blocks.",
         ),
     ]
 
@@ -86,7 +91,7 @@ def register_record_kinds() -> list[RecordKind]:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    return [blueprint]
+    return [blueprint, public_blueprint]
 
 
 @hookimpl
@@ -128,9 +133,18 @@ def feed_settings(base_url: str) -> dict[str, Any]:
 
 @hookimpl
 def register_screens() -> list[WallScreen]:
-    return [WallScreen("jobs", _l("Jobs"), ("jobs.vacancies", "jobs.seekers"), columns=2)]
+    """Three figures on top, and below them the sectors, the weeks and the newest vacancies."""
+    widgets = (
+        "jobs.vacancies",
+        "jobs.seekers",
+        "jobs.placed",
+        "jobs.sectors",
+        "jobs.weeks",
+        "jobs.latest",
+    )
+    return [WallScreen("jobs", _l("Jobs"), widgets)]
 
 
 @hookimpl
-def register_widgets() -> list[Widget]:
-    return WIDGETS
+def register_widgets(hub: Hub) -> list[Widget]:
+    return jobs_widgets(ZoneInfo(hub.settings.timezone))

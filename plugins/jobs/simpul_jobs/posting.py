@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from hub.api import InvalidRecord, RecordIn
-from simpul_jobs.dates import DEFAULT_ZONE, iso_moment, parse_moment
+from simpul_jobs.dates import DEFAULT_ZONE, iso_moment, parse_deadline, parse_moment
 from simpul_jobs.education import lowest_level_in
-from simpul_jobs.jsonld import is_posting, text_values
+from simpul_jobs.jsonld import UNREADABLE, is_posting, is_unreadable, text_values
 from simpul_jobs.kinds import CLOSED, OPEN, VACANCY
+from simpul_jobs.salary import read_salary
 
 VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 MAX_ID_LENGTH = 128
+DIGEST_PREFIX = "jobposting:sha256:"
+"""Starts the identity made for a posting that names none."""
 
 
 def normalize_posting(
@@ -26,17 +32,20 @@ def normalize_posting(
     Dates without a time zone are in ``zone``; the vacancy is closed once its ``validThrough``
     is before ``now``.
     """
+    if is_unreadable(raw):
+        raise InvalidRecord(raw[UNREADABLE])
     if not is_posting(raw):
         raise InvalidRecord(f"expected a schema.org JobPosting, got @type {raw.get('@type')!r}")
-    identifier = posting_identifier(raw)
+    identifier = posting_identifier(raw, zone)
     try:
         return _vacancy(raw, identifier, zone, now or datetime.now(UTC))
     except InvalidRecord as error:
         raise InvalidRecord(f"posting {identifier}: {error}") from None
 
 
-def posting_identifier(raw: Mapping[str, Any]) -> str:
-    """The posting's ``identifier`` (text or PropertyValue), else its ``@id``, else its ``url``."""
+def posting_identifier(raw: Mapping[str, Any], zone: tzinfo = DEFAULT_ZONE) -> str:
+    """The posting's ``identifier`` (text or PropertyValue), else its ``@id``, else its ``url``,
+    else :func:`posting_digest`."""
     for value in (raw.get("identifier"), raw.get("@id"), raw.get("url")):
         if isinstance(value, list):
             value = value[0] if value else None
@@ -48,7 +57,36 @@ def posting_identifier(raw: Mapping[str, Any]) -> str:
             if len(value) > MAX_ID_LENGTH:
                 raise InvalidRecord(f"posting identifier is longer than {MAX_ID_LENGTH} characters")
             return value.strip()
-    raise InvalidRecord("posting has no identifier (identifier, @id or url)")
+    return posting_digest(raw, zone)
+
+
+def posting_digest(raw: Mapping[str, Any], zone: tzinfo = DEFAULT_ZONE) -> str:
+    """An identity for a posting that names none: a hash of who hires, for what job, since when
+    and where (hiringOrganization's name, title, datePosted and jobLocation, or the applicant
+    location of a remote job).
+
+    These are what makes a job the job it is, and a board serves them the same on every visit;
+    what a board edits on a live posting (description, validThrough, salary) is left out, so an
+    extended deadline or a corrected text updates the vacancy instead of making a new one, while
+    a job advertised again later (a new datePosted) is a new vacancy. Spacing and letter case of
+    the texts, the order of keys and how the date is written do not change it.
+    """
+    posted = raw.get("datePosted")
+    with suppress(InvalidRecord):
+        posted = iso_moment(parse_moment("datePosted", posted, zone))
+    where = raw.get("jobLocation") or raw.get("applicantLocationRequirements")
+    facts = [
+        _folded(next(iter(text_values(raw.get("hiringOrganization"))), "")),
+        _folded(raw.get("title")),
+        posted,
+        where,
+    ]
+    text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return DIGEST_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _folded(value: Any) -> str:
+    return " ".join(value.split()).casefold() if isinstance(value, str) else ""
 
 
 def _vacancy(raw: Mapping[str, Any], identifier: str, zone: tzinfo, now: datetime) -> RecordIn:
@@ -63,7 +101,7 @@ def _vacancy(raw: Mapping[str, Any], identifier: str, zone: tzinfo, now: datetim
         modified = parse_moment("dateModified", raw["dateModified"], zone)
     deadline = None
     if raw.get("validThrough") is not None:
-        deadline = parse_moment("validThrough", raw["validThrough"], zone, end_of_day=True)
+        deadline = parse_deadline("validThrough", raw["validThrough"], zone)
     location = _first(raw.get("jobLocation"))
     education = ", ".join(text_values(raw.get("educationRequirements")))
     return RecordIn(
@@ -84,6 +122,9 @@ def _vacancy(raw: Mapping[str, Any], identifier: str, zone: tzinfo, now: datetim
             "deadline": iso_moment(deadline),
             "employment_type": text_values(raw.get("employmentType")),
             "location": location,
+            "location_type": next(iter(text_values(raw.get("jobLocationType"))), None),
+            "applicant_locations": text_values(raw.get("applicantLocationRequirements")),
+            "salary": read_salary(raw),
             "url": raw.get("url") if isinstance(raw.get("url"), str) else None,
         },
     )

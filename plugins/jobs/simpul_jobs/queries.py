@@ -1,17 +1,20 @@
-"""SQL conditions the figures, the matching and the pages share: which seekers are registered and
-which vacancies are open on a given day, and the attributes they are filtered by."""
+"""SQL conditions the figures, the matching and the pages share: which seekers are registered,
+which vacancies are open on a given day and which of them the public sees, and the attributes
+they are filtered by."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta, tzinfo
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, or_, select, true
 
-from hub.api import Record, within
+from hub.api import Record, Source, within
 from simpul_jobs.dates import day_start, iso_moment
 from simpul_jobs.kinds import LOOKING, SEEKER, VACANCY
 
 Conditions = list[ColumnElement[bool]]
+SOURCE_TYPES = ("pencaker", "jobposting_feed")
+"""The source types whose records are the jobs plugin's."""
 
 
 def attribute(name: str) -> ColumnElement[str]:
@@ -52,5 +55,21 @@ def open_vacancies(today: date, zone: tzinfo) -> Conditions:
         or_(
             attribute("deadline").is_(None),
             attribute("deadline") >= iso_moment(day_start(today, zone)),
+        ),
+    ]
+
+
+def published_vacancies(today: date, zone: tzinfo) -> Conditions:
+    """The vacancies anyone may see: open on ``today``, from an enabled jobs source, naming the
+    company that hires and where (a kelurahan, a place, or remote work)."""
+    sources = select(Source.id).where(Source.type.in_(SOURCE_TYPES), Source.enabled.is_(True))
+    return [
+        *open_vacancies(today, zone),
+        Record.source_id.in_(sources),
+        attribute("company").is_not(None),
+        or_(
+            Record.area_code.is_not(None),
+            attribute("location").is_not(None),
+            attribute("location_type") == "TELECOMMUTE",
         ),
     ]

@@ -33,11 +33,10 @@ from simpul_jobs.dates import iso_moment
 from simpul_jobs.kinds import CLOSED, OPEN, PLACEMENT, SEEKER, SEEKER_KIND, VACANCY, VACANCY_KIND
 from simpul_jobs.matching import seekers_for, vacancies_for
 from simpul_jobs.privacy import EXPORT, LABOUR_AGENCY, seeker_row
-from simpul_jobs.queries import attribute, in_area, live, open_vacancies
+from simpul_jobs.queries import SOURCE_TYPES, attribute, in_area, live, open_vacancies
 
 ALL_ROLES = ("admin", "operator", "officer", "ward_staff")
 CITY_WIDE = ("admin", "operator")
-SOURCE_TYPES = ("pencaker", "jobposting_feed")
 PAGE_SIZE = 50
 EMPLOYMENT_TYPES = {
     "FULL_TIME": _l("Full time"),

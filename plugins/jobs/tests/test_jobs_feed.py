@@ -1,5 +1,6 @@
 """The JobPosting feed source: any schema.org JSON-LD document of postings, read whole every
-time, so removed postings are found deleted; a document that is not JSON-LD stores nothing."""
+time, so removed postings are found deleted; a document that is not JSON-LD stores nothing.
+HTML pages are in test_jobs_boards.py."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def serve_document(document: Any, mimetype: str = "application/ld+json") -> Runn
 @pytest.mark.parametrize(
     ("document", "mimetype", "message"),
     [
-        ("<!doctype html><title>Lowongan</title>", "text/html", "is not JSON-LD: malformed JSON"),
+        ("Lowongan: Operator Produksi", "text/plain", "is not JSON-LD: malformed JSON"),
+        ("<!doctype html><title>Lowongan</title>", "text/html", "holds no JobPostings"),
         ({"jobs": [bare(JOB)]}, "application/json", "is not JSON-LD: expected an object"),
         ([], "application/json", "is not JSON-LD"),
         ({**CONTEXT, "@type": "WebPage"}, "application/ld+json", "holds no JobPostings"),
