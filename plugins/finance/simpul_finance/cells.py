@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,8 +19,11 @@ from simpul_finance.money import (
     canonical,
     exact_number,
     parse_amount,
+    parse_signed,
 )
 
+ACCOUNT_CODE = re.compile(r"\d+(\.\d+)*")
+PERCENT = re.compile(r"-?\d+([.,]\d+)?")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 AMOUNT_MESSAGES = {
@@ -87,3 +91,36 @@ def read_date(value: Any) -> str:
     raise CellError(
         _("%(value)s is not a date: write it like 15/03/2026 or 2026-03-15.", value=text)
     )
+
+
+def read_signed(value: Any) -> Decimal:
+    """An amount of a report: ``1.234.567,89``, ``(1.234,00)`` or ``-1.234,00`` (negative),
+    ``Rp 1.234``, a number, or ``-`` or nothing for 0."""
+    if value is None:
+        return Decimal(0)
+    try:
+        if isinstance(value, str):
+            return parse_signed(value)
+        return -exact_number(-value) if value < 0 else exact_number(value)
+    except (AmountError, TypeError):
+        raise CellError(amount_message(NOT_AN_AMOUNT, value)) from None
+
+
+def read_percent(value: Any) -> Decimal:
+    """A percentage: ``85,50%``, ``85.5`` or a number; ``-`` or nothing for 0."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return Decimal(repr(value or 0))
+    text = "".join(str(value).split()).rstrip("%")
+    if text in ("", "-", "–", "—"):
+        return Decimal(0)
+    if not PERCENT.fullmatch(text):
+        raise CellError(_("%(value)s is not a percentage like 85,50%%.", value=value))
+    return Decimal(text.replace(",", "."))
+
+
+def read_code(value: Any) -> str:
+    """A kode rekening such as ``5.1.02``; one typed as a number (``4.1``) is read as text."""
+    text = read_text(value)
+    if not ACCOUNT_CODE.fullmatch(text):
+        raise CellError(_("%(value)s is not a kode rekening like 5.1.02.", value=text))
+    return text

@@ -1,6 +1,7 @@
 """The finance checks of an import: rows against each other and against what a source stores.
 
-- a budget line or an SP2D appears only once in a file, and an SP2D is not stored already;
+- a budget line or an SP2D appears only once in a file, and an SP2D is not stored already (what
+  a statement says is realized to date replaces what the last one said, so it may be);
 - a realization is for a budget line stored in the source or in the same file, of the year of
   its date, and not dated in the future;
 - a line is never realized beyond its budget: what is stored plus what the file adds, against
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from hub.api import Record
 from simpul_finance.formatting import rupiah
 from simpul_finance.kinds import BUDGET_LINE, REALIZATION, REVISED
-from simpul_finance.layouts import FileRow, Problem
+from simpul_finance.rows import FileRow, Problem
 
 CHUNK = 500
 
@@ -52,6 +53,11 @@ def check_rows(
     stored = stored_lines(session, source_id, referenced - {None})
     numbers = {row.payload.get("sp2d_number") for row in spending_rows} - {None}
     already = stored_numbers(session, source_id, numbers)
+    replacing = [row for row in spending_rows if row.payload.get("to_date")]
+    for row in replacing:
+        line = stored.get(row.payload.get("line_id"))
+        if row.payload["sp2d_number"] in already and line is not None:
+            line.realized -= already[row.payload["sp2d_number"]]
     return [
         *repeated(budget_rows, "id", _("Budget line %(value)s appears again: it is on %(place)s.")),
         *repeated(
@@ -61,6 +67,7 @@ def check_rows(
             problem(row, "sp2d_number", _("SP2D %(number)s is already stored.", number=number))
             for row in spending_rows
             if (number := row.payload.get("sp2d_number")) in already
+            and not row.payload.get("to_date")
         ),
         *budget_cuts(budget_rows, stored),
         *spending(spending_rows, {**stored, **file_lines(budget_rows, stored)}, today),
@@ -199,17 +206,16 @@ def stored_lines(session: Session, source_id: int, line_ids: set[str]) -> dict[s
     return lines
 
 
-def stored_numbers(session: Session, source_id: int, numbers: set[str]) -> set[str]:
-    """The SP2D numbers among ``numbers`` the source already stores."""
-    found: set[str] = set()
+def stored_numbers(session: Session, source_id: int, numbers: set[str]) -> dict[str, Decimal]:
+    """The SP2D numbers among ``numbers`` the source already stores, with their amounts."""
+    found: dict[str, Decimal] = {}
     for chunk in chunks(sorted(numbers)):
-        found.update(
-            session.scalars(
-                select(Record.external_id).where(
-                    *_live(source_id, REALIZATION), Record.external_id.in_(chunk)
-                )
+        rows = session.execute(
+            select(Record.external_id, Record.amount).where(
+                *_live(source_id, REALIZATION), Record.external_id.in_(chunk)
             )
         )
+        found.update((row.external_id, row.amount) for row in rows)
     return found
 
 

@@ -4,6 +4,10 @@ Pure functions of a database session, a year and a reference date, returning pla
 portal's page and the wall's widgets. Sums are made by the database over exact amounts and every
 share is a :class:`~decimal.Decimal`.
 
+An ``area`` limits the figures to the budget lines of a kecamatan (or of anything within it) and
+the realizations of those lines; the lines of the city's agencies have no area, so they count
+only when there is no area or the area is the city (or its province).
+
 The rule for lagging: an agency (OPD) lags when the share of its budget it has realized is more
 than ``LAG_POINTS`` (10 percentage points) below the share of the year elapsed. An agency behind
 the year by less than that is "behind"; one at or ahead of it is "on track".
@@ -18,10 +22,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
-from hub.api import Record
+from hub.api import Record, level_of, within
 from simpul_finance.fiscal import day_start, record_date, year_end, year_start
 from simpul_finance.kinds import BUDGET_LINE, REALIZATION
 from simpul_finance.money import share
@@ -149,7 +153,9 @@ def elapsed_share(year: int, today: date) -> Decimal:
     return Decimal(elapsed) / Decimal(days)
 
 
-def by_agency(session: Session, year: int, today: date) -> list[AgencySpending]:
+def by_agency(
+    session: Session, year: int, today: date, area: str | None = None
+) -> list[AgencySpending]:
     """Budget and realization of every agency (OPD), by agency code."""
     budgets = session.execute(
         select(
@@ -157,13 +163,13 @@ def by_agency(session: Session, year: int, today: date) -> list[AgencySpending]:
             func.max(Record.attributes["opd_name"].as_string()),
             func.sum(Record.amount),
         )
-        .where(*_of_year(BUDGET_LINE, year))
+        .where(*_of_year(BUDGET_LINE, year), _lines_in(area))
         .group_by(Record.category)
     ).all()
     realized = dict(
         session.execute(
             select(Record.category, func.sum(Record.amount))
-            .where(*_realized(year, today))
+            .where(*_realized(year, today), _realized_in(session, area))
             .group_by(Record.category)
         ).all()
     )
@@ -180,7 +186,9 @@ def by_agency(session: Session, year: int, today: date) -> list[AgencySpending]:
     ]
 
 
-def by_line(session: Session, year: int, today: date) -> list[LineSpending]:
+def by_line(
+    session: Session, year: int, today: date, area: str | None = None
+) -> list[LineSpending]:
     """Budget and realization of every budget line of the year."""
     line_id = Record.attributes["line_id"].as_string()
     realized = {
@@ -195,7 +203,7 @@ def by_line(session: Session, year: int, today: date) -> list[LineSpending]:
         select(
             Record.source_id, Record.external_id, Record.category, Record.amount, Record.attributes
         )
-        .where(*_of_year(BUDGET_LINE, year))
+        .where(*_of_year(BUDGET_LINE, year), _lines_in(area))
         .order_by(Record.category, Record.external_id)
     )
     return [_line(row, realized.get((row.source_id, row.external_id), Decimal(0))) for row in rows]
@@ -234,11 +242,13 @@ def lagging(agencies: Iterable[AgencySpending], elapsed: Decimal) -> list[Agency
     return sorted(behind, key=lambda agency: (agency.share, agency.code))
 
 
-def monthly(session: Session, year: int, today: date, budget: Decimal) -> list[Month]:
+def monthly(
+    session: Session, year: int, today: date, budget: Decimal, area: str | None = None
+) -> list[Month]:
     """Realization month by month, January to the reference date's month."""
     per_day = session.execute(
         select(Record.created_at, func.sum(Record.amount))
-        .where(*_realized(year, today))
+        .where(*_realized(year, today), _realized_in(session, area))
         .group_by(Record.created_at)
     )
     per_month: dict[int, Decimal] = defaultdict(Decimal)
@@ -293,6 +303,26 @@ def _of_year(kind: str, year: int) -> list[ColumnElement[bool]]:
         Record.created_at >= year_start(year),
         Record.created_at < year_end(year),
     ]
+
+
+def _whole_city(area: str | None) -> bool:
+    return area is None or level_of(area) in ("province", "regency")
+
+
+def _lines_in(area: str | None) -> ColumnElement[bool]:
+    """Budget lines of ``area`` (see the module's note on areas)."""
+    return true() if _whole_city(area) else within(Record.area_code, area)
+
+
+def _realized_in(session: Session, area: str | None) -> ColumnElement[bool]:
+    """Realizations of the budget lines of ``area``: the lines are read first, as they are few
+    and the planner cannot know it before the tables are analyzed."""
+    if _whole_city(area):
+        return true()
+    lines = session.scalars(
+        select(Record.external_id).where(*_live(BUDGET_LINE), within(Record.area_code, area))
+    )
+    return Record.attributes["line_id"].as_string().in_(list(lines))
 
 
 def _realized(year: int, today: date) -> list[ColumnElement[bool]]:

@@ -26,7 +26,9 @@ from hub.api import (
     read_session,
 )
 from simpul_finance.checks import check_rows
-from simpul_finance.layouts import FileRow, Problem, read_file
+from simpul_finance.mappings import saved_mappings
+from simpul_finance.reading import Unmapped, read_file
+from simpul_finance.rows import FileRow, Problem
 from simpul_finance.tables import FileRefused
 
 SAMPLE_ROWS = 10
@@ -39,6 +41,8 @@ class Preview:
     rows: list[FileRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    layouts: dict[str, str] = field(default_factory=dict)
+    unmapped: Unmapped | None = None
 
     @property
     def payloads(self) -> list[dict[str, Any]]:
@@ -75,11 +79,15 @@ class ImportFailed(Exception):
 
 def preview(data: bytes, source_name: str, today: date) -> Preview:
     """Read ``data`` and find every problem importing it into ``source_name`` would meet."""
+    with read_session() as session:
+        saved = saved_mappings(session, source_name)
     try:
-        contents = read_file(data)
+        contents = read_file(data, saved, today)
     except FileRefused as error:
         return Preview(problems=[Problem(str(error))])
-    result = Preview(contents.rows, contents.problems, contents.skipped)
+    result = Preview(
+        contents.rows, contents.problems, contents.skipped, contents.layouts, contents.unmapped
+    )
     with read_session() as session:
         source_id = session.scalar(select(Source.id).where(Source.name == source_name))
         if source_id is None:

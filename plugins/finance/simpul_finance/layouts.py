@@ -1,53 +1,24 @@
 """The tables finance staff export, and how their rows become payloads.
 
 A table holds budget lines or realizations; which, is told from the columns its header row names.
-The header is the first row, among the first ten, naming at least two known columns (title rows
-above it are ignored); headers match whatever their case, spaces and punctuation, and columns
-not listed here are ignored.
+Headers match whatever their case, spaces and punctuation, and columns not listed here are
+ignored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
 from simpul_finance.cells import CellError, read_amount, read_date, read_spent, read_text, read_year
 from simpul_finance.kinds import BUDGET_LINE, REALIZATION
-from simpul_finance.tables import Table, read_tables
+from simpul_finance.rows import FileRow, Problem
 
 HEADER_SEARCH = 10
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why something in an upload cannot be imported: the whole file, a table, a row or a cell.
-
-    ``table`` is a sheet's name (empty for a CSV file); ``row`` counts from 1 as a spreadsheet
-    does; ``column`` is the column's header in the file.
-    """
-
-    message: str
-    table: str = ""
-    row: int | None = None
-    column: str | None = None
-
-
-@dataclass(frozen=True)
-class FileRow:
-    """A row of a table as the payload it becomes, with the cells that could be read.
-
-    ``headers`` maps each payload field to its column's header in the file.
-    """
-
-    table: str
-    number: int
-    kind: str
-    payload: dict[str, Any]
-    headers: Mapping[str, str] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -121,40 +92,6 @@ LAYOUTS = (
 )
 
 
-@dataclass
-class FileContents:
-    """What an upload holds: its rows, the problems met reading them, and the sheets skipped."""
-
-    rows: list[FileRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)
-
-
-def read_file(data: bytes) -> FileContents:
-    """Every row of every table in ``data``; raises FileRefused for a file that is not a table.
-
-    A sheet without a header row is skipped (a workbook may have a cover sheet); a CSV file
-    without one is a problem, as is an upload with no rows at all.
-    """
-    contents = FileContents()
-    for table in read_tables(data):
-        found = _header(table)
-        if found is None:
-            if table.name:
-                contents.skipped.append(table.name)
-            else:
-                contents.problems.append(Problem(_no_header()))
-            continue
-        contents.tables.append(table.name)
-        _read_table(table, found, contents)
-    if not contents.rows and not contents.problems:
-        contents.problems.append(
-            Problem(_no_header() if not contents.tables else _("No rows to import."))
-        )
-    return contents
-
-
 @dataclass(frozen=True)
 class Header:
     """A table's header row: its number, the layout it names, and where each column is (the
@@ -169,45 +106,30 @@ class Header:
         return {name: text for name, (_index, text) in self.positions.items()}
 
 
-def _header(table: Table) -> Header | None:
-    """The header row of ``table``, naming at least two columns, the most of one layout. The
-    rows up to it are consumed."""
-    for number, cells in table.rows:
-        named = [
-            (layout, positions) for layout in LAYOUTS if (positions := layout.positions(cells))
-        ]
-        best = max(named, key=lambda found: len(found[1]), default=None)
-        if best is not None and len(best[1]) >= 2:
-            return Header(number, *best)
-        if number >= HEADER_SEARCH:
-            return None
-    return None
-
-
-def _read_table(table: Table, header: Header, contents: FileContents) -> None:
+def read_rows(
+    table: str, header: Header, rows: Iterable[tuple[int, tuple[Any, ...]]]
+) -> tuple[list[FileRow], list[Problem]]:
+    """The payloads of the rows under ``header``, and the problems of their cells (or of the
+    columns the header lacks)."""
     layout = header.layout
     missing = layout.missing(header.positions)
     if missing:
-        contents.problems.append(
-            Problem(
-                _(
-                    "Missing columns: %(missing)s. A table of %(kind)s needs the columns "
-                    "%(required)s.",
-                    missing=", ".join(missing),
-                    kind=kind_name(layout.kind),
-                    required=", ".join(layout.required()),
-                ),
-                table.name,
-                header.number,
-            )
+        message = _(
+            "Missing columns: %(missing)s. A table of %(kind)s needs the columns %(required)s.",
+            missing=", ".join(missing),
+            kind=kind_name(layout.kind),
+            required=", ".join(layout.required()),
         )
-        return
+        return [], [Problem(message, table, header.number)]
     texts = header.texts
-    for number, cells in table.rows:
+    read: list[FileRow] = []
+    problems: list[Problem] = []
+    for number, cells in rows:
         if any(cell is not None and str(cell).strip() for cell in cells):
-            row = FileRow(table.name, number, layout.kind, {"kind": layout.kind}, texts)
-            contents.problems += _fill(row, cells, header)
-            contents.rows.append(row)
+            row = FileRow(table, number, layout.kind, {"kind": layout.kind}, texts)
+            problems += _fill(row, cells, header)
+            read.append(row)
+    return read, problems
 
 
 def _fill(row: FileRow, cells: tuple[Any, ...], header: Header) -> list[Problem]:
@@ -233,7 +155,7 @@ def kind_name(kind: str) -> str:
     return _("budget lines") if kind == BUDGET_LINE else _("realizations")
 
 
-def _no_header() -> str:
+def no_header() -> str:
     budget, realization = (", ".join(layout.required()) for layout in LAYOUTS)
     return _(
         "No header row with known columns was found in the first %(count)d rows. A table of "

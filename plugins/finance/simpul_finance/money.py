@@ -24,6 +24,8 @@ FORMATS = (
 ``1250000,50``: (pattern, thousands separator, decimal separator)."""
 
 CURRENCY = re.compile(r"^(rp\.?|idr)", re.IGNORECASE)
+DASHES = ("", "-", "–", "—")
+"""How a report writes nothing: an empty cell or a dash."""
 NOT_AN_AMOUNT, NEGATIVE, TOO_PRECISE, TOO_LARGE = "not_an_amount", "negative", "precise", "large"
 
 
@@ -49,6 +51,21 @@ def parse_amount(text: str) -> Decimal:
             plain = cleaned.replace(thousands, "") if thousands else cleaned
             return checked(Decimal(plain.replace(decimals, ".")))
     raise AmountError(f"{text!r} is not an amount like 1.250.000,00 or 1250000.00", NOT_AN_AMOUNT)
+
+
+def parse_signed(text: str) -> Decimal:
+    """The amount written in ``text``, which may be negative as ``-1.234,00`` or, as reports
+    write it, ``(1.234,00)``; a lone dash is 0."""
+    cleaned = CURRENCY.sub("", "".join(text.split()))
+    if cleaned in DASHES:
+        return Decimal(0)
+    negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
+    if cleaned.startswith("-"):
+        cleaned = cleaned[1:]
+    elif negative:
+        cleaned = cleaned[1:-1]
+    amount = parse_amount(CURRENCY.sub("", cleaned))
+    return -amount if negative else amount
 
 
 def exact_number(value: int | float) -> Decimal:

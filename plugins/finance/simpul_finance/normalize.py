@@ -18,7 +18,9 @@ from simpul_finance.fiscal import day_start, year_start
 from simpul_finance.kinds import BUDGET_LINE, ISSUED, ORIGINAL, REALIZATION, REVISED
 from simpul_finance.money import CANONICAL, checked
 
-ACCOUNT_CODE = re.compile(r"\d\.\d\.\d{2}\.\d{2}\.\d{2}\.\d{4}")
+ACCOUNT_CODE = re.compile(r"\d(\.\d(\.\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?)?)?")
+"""A kode rekening: the full 5.1.02.01.01.0024, or one of its levels (5, 5.1, 5.1.02, ...) as a
+realization report gives it."""
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CODE_LENGTH = 100
 ID_LENGTH = 128
@@ -68,8 +70,20 @@ def budget_line(raw: Mapping[str, Any]) -> RecordIn:
             "activity": activity,
             "account_code": account_code,
             "account_name": raw.get("account_name") or "",
+            **account_level(raw, account_code),
         },
     )
+
+
+def account_level(raw: Mapping[str, Any], account_code: str) -> dict[str, int]:
+    """The level of the account in the hierarchy (5 is 1, 5.1.02 is 3), when the payload gives
+    it, as an imported report's does."""
+    if "account_level" not in raw:
+        return {}
+    level = account_code.count(".") + 1
+    if raw["account_level"] != level:
+        raise InvalidRecord(f"account_level {raw['account_level']!r} is not {level}")
+    return {"account_level": level}
 
 
 def realization(raw: Mapping[str, Any]) -> RecordIn:

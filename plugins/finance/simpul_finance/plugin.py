@@ -1,8 +1,9 @@
 """The hooks of the finance plugin: the ``finance`` and ``finance-file`` source types, the budget
-line and realization kinds, the finance pages and the simulator."""
+line and realization kinds, the finance pages, the table of column mappings and the simulator."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint
@@ -27,6 +28,7 @@ from simpul_finance.views import READERS, create_blueprint
 from simpul_finance.widgets import WIDGETS
 
 API_KEY_ENV = "SIMPUL_FINANCE_API_KEY"
+MIGRATIONS = Path(__file__).parent / "migrations"
 MAX_PAGE_SIZE = 1000
 """The most items a source may be asked for in one page."""
 
@@ -84,6 +86,11 @@ def register_blueprints(hub: Hub) -> list[Blueprint]:
 
 
 @hookimpl
+def register_migrations() -> list[Path]:
+    return [MIGRATIONS]
+
+
+@hookimpl
 def register_menu_items(hub: Hub) -> list[MenuItem]:
     return [MenuItem(_l("Finance"), "finance.index", roles=READERS, order=30)]
 
@@ -108,9 +115,16 @@ def source_settings(base_url: str) -> dict[str, Any]:
 
 @hookimpl
 def register_screens() -> list[WallScreen]:
-    return [
-        WallScreen("finance", _l("Finance"), ("finance.absorption", "finance.lagging"), columns=2)
-    ]
+    """Three figures on top, and below them the agencies, the months and the lines."""
+    widgets = (
+        "finance.absorption",
+        "finance.behind",
+        "finance.unspent",
+        "finance.lagging",
+        "finance.months",
+        "finance.lines",
+    )
+    return [WallScreen("finance", _l("Finance"), widgets)]
 
 
 @hookimpl

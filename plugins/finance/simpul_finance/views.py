@@ -24,6 +24,7 @@ from sqlalchemy import select
 from hub.api import (
     Hub,
     Source,
+    current_hub,
     current_user,
     has_role,
     read_session,
@@ -44,6 +45,8 @@ from simpul_finance.formatting import bar_width, day, month_name, percent, point
 from simpul_finance.imports import ImportFailed, Preview, commit, preview
 from simpul_finance.kinds import BUDGET_LINE, REALIZATION
 from simpul_finance.layouts import LAYOUTS, kind_name
+from simpul_finance.mapping_form import MAPPABLE, chosen_columns, guessed_columns, layout_title
+from simpul_finance.mappings import ColumnMap, save_mapping
 from simpul_finance.uploads import UploadFolder
 
 SOURCE_TYPES = ("finance", "finance-file")
@@ -84,6 +87,7 @@ def create_blueprint(hub: Hub) -> Blueprint:
             "day": day,
             "month_name": month_name,
             "kind_name": kind_name,
+            "layout_title": layout_title,
         }
 
     @blueprint.url_value_preprocessor
@@ -140,10 +144,38 @@ def create_blueprint(hub: Hub) -> Blueprint:
             return upload_form(sources, too_large_message()), 413
         filename = Path(sent.filename).name
         result = preview(data, source, city_today())
-        if result.problems:
+        if result.problems and result.unmapped is None:
             return preview_page(filename, source, result)
         token = uploads().save(data, filename, source, current_user.id)
         return preview_page(filename, source, result, token)
+
+    @blueprint.route("/import/<token>/columns", methods=["GET", "POST"])
+    @roles_required(*IMPORTERS)
+    def map_columns(token: str) -> str | tuple[str, int]:
+        """Choose the layout and the columns of an upload whose header is not known; saved for
+        the source, then the upload is checked again."""
+        kept = uploads().load(token, current_user.id)
+        if kept is None or kept.source not in finance_sources():
+            abort(404)
+        result = preview(kept.data, kept.source, city_today())
+        unmapped = result.unmapped
+        if unmapped is None:
+            return preview_page(kept.filename, kept.source, result, token)
+        layout = request.values.get("layout", unmapped.suggested)
+        if layout not in MAPPABLE:
+            abort(404)
+        if request.method == "GET":
+            return preview_page(kept.filename, kept.source, result, token, layout)
+        chosen = chosen_columns(request.form, layout, len(unmapped.headers))
+        if isinstance(chosen, str):
+            page = preview_page(kept.filename, kept.source, result, token, layout, chosen)
+            return page, 400
+        with current_hub().db.session() as session:
+            save_mapping(
+                session, kept.source, unmapped.signature, ColumnMap(layout, chosen), current_user.id
+            )
+        result = preview(kept.data, kept.source, city_today())
+        return preview_page(kept.filename, kept.source, result, token)
 
     @blueprint.post("/import/<token>")
     @roles_required(*IMPORTERS)
@@ -202,9 +234,18 @@ def upload_form(sources: list[str], error: str | None = None) -> str:
     return render_template("finance/import.html", sources=sources, error=error, layouts=LAYOUTS)
 
 
-def preview_page(filename: str, source: str, result: Preview, token: str | None = None) -> str:
+def preview_page(
+    filename: str,
+    source: str,
+    result: Preview,
+    token: str | None = None,
+    layout: str | None = None,
+    mapping_error: str | None = None,
+) -> str:
     """What a file holds and its problems; with the button to import it when ``token`` is
-    given."""
+    given and nothing is wrong, or the columns to choose when its header is not known."""
+    unmapped = result.unmapped
+    layout = layout or (unmapped.suggested if unmapped else None)
     return render_template(
         "finance/preview.html",
         filename=filename,
@@ -214,4 +255,9 @@ def preview_page(filename: str, source: str, result: Preview, token: str | None 
         problems=result.problems[:PROBLEMS_SHOWN],
         more_problems=max(0, len(result.problems) - PROBLEMS_SHOWN),
         kinds=(BUDGET_LINE, REALIZATION),
+        layout=layout,
+        layouts=MAPPABLE,
+        fields=MAPPABLE[layout] if layout else (),
+        guessed=guessed_columns(unmapped.headers, layout) if unmapped and layout else {},
+        mapping_error=mapping_error,
     )

@@ -10,7 +10,8 @@ from datetime import datetime
 import pytest
 from flask import Flask
 from simpul_finance import tables
-from simpul_finance.layouts import Problem, read_file
+from simpul_finance.reading import read_file
+from simpul_finance.rows import Problem
 from simpul_finance.tables import FileRefused
 
 BUDGET_HEADER = [
