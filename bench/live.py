@@ -18,15 +18,22 @@ one port, default one per CPU) with the local Redis (SIMPUL_BENCH_REDIS_URL). Th
   makes the complaint widgets out of date): requests per second, median and p95, and their ratio
   to the bare SQL;
 - S screens connected to the event stream (a thread each), then complaints committed one at a
-  time: the time from each commit to each screen receiving its event (median, p95, max).
+  time: the time from each commit to each screen receiving its event (median, p95, max);
+- new numbers on every screen, a complaint committed every second: first B screens (threads)
+  as screens read them before data came with the event (each change read again, and again while
+  pending), then P screens (``--pushed``, asyncio streams in one thread, the two screens half
+  each) taking the data from the event itself: the time from each commit to each screen having
+  the new numbers (median, p95), the data reads the changes caused, and the ratio of the two.
 
-Targets: p95 of the endpoint under 50 ms; events under a second. The clients share the machine's
+Targets: p95 of the endpoint under 50 ms; events under a second; new numbers on 500 screens
+within 500 ms (p95) with no data read. The clients share the machine's
 CPUs with the server: on a small machine the back-to-back figures measure its saturation.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -40,6 +47,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
@@ -65,6 +73,11 @@ from hub.state import current_hub
 from hub.testing import add_records
 
 REDIS = os.environ.get("SIMPUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+FALLBACK_SECONDS = 5.0
+"""How long a screen waits for a change's data before it reads it (as live.js does)."""
+PENDING_SECONDS = 0.5
+CONNECTING = 50
+"""Screens connecting at once."""
 SCREENS = ("complaints", "complaints-map")
 COORDINATES = """
     UPDATE records r
@@ -324,6 +337,129 @@ class Bench:
             )
             add_records(self.app, session, [record])
 
+    def committed(self, arrivals: Arrivals) -> None:
+        started = time.perf_counter()
+        self.commit_complaint()
+        arrivals.commit(current_hub(self.app).channel.last_id(), started)
+
+    def commit_for(self, seconds: float, arrivals: Arrivals) -> int:
+        """A complaint every second for ``seconds``; then a few seconds for the last to land."""
+        commits = int(seconds)
+        for _ in range(commits):
+            begun = time.perf_counter()
+            self.committed(arrivals)
+            time.sleep(max(0.0, 1.0 - (time.perf_counter() - begun)))
+        time.sleep(FALLBACK_SECONDS + 1)
+        return commits
+
+    def fetched(self, screens: int, seconds: float) -> float:
+        """Screens reading their data again after each change (and while it is pending)."""
+        arrivals = Arrivals()
+        connected = threading.Semaphore(0)
+        stop = threading.Event()
+
+        def listen(index: int) -> None:
+            name = SCREENS[index % len(SCREENS)]
+            params = {"token": self.token, "lang": "id"}
+            with (
+                httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(30, read=None)) as c,
+                c.stream("GET", "/live/events", params=params) as response,
+            ):
+                current: dict[str, str] = {}
+                for line in response.iter_lines():
+                    event = events_of(line, current)
+                    if stop.is_set():
+                        return
+                    if event is None:
+                        continue
+                    if event["event"] == "ready":
+                        connected.release()
+                    elif event["event"] == "changed" and "complaint" in event["data"]:
+                        upto = int(event["id"])
+                        while True:
+                            body = c.get(f"/live/api/screens/{name}/data", params=params).json()
+                            with arrivals.lock:
+                                arrivals.reads += 1
+                            if not body["pending"]:
+                                break
+                            time.sleep(PENDING_SECONDS)
+                        arrivals.arrived([upto], upto, time.perf_counter())
+
+        threads = [threading.Thread(target=listen, args=(i,), daemon=True) for i in range(screens)]
+        for thread in threads:
+            thread.start()
+        for _ in range(screens):
+            if not connected.acquire(timeout=60):
+                raise RuntimeError("the screens did not all connect within a minute")
+        commits = self.commit_for(seconds, arrivals)
+        stop.set()
+        return arrivals.report(f"{screens} screens reading on each change", commits)
+
+    def pushed(self, screens: int, seconds: float) -> float:
+        """Screens taking their new data from the event stream: raw sockets in one thread
+        (asyncio), each reading only which event came (one event a chunk, as werkzeug sends
+        them)."""
+        arrivals = Arrivals()
+        connected = threading.Semaphore(0)
+        stop = threading.Event()
+        waiting: list[list[int]] = [[] for _ in range(screens)]
+
+        address = httpx.URL(self.base_url)
+
+        async def listen(index: int, gate: asyncio.Semaphore) -> None:
+            query = urlencode(
+                {"token": self.token, "lang": "id", "screens": SCREENS[index % len(SCREENS)]}
+            )
+            await gate.acquire()
+            reader, writer = await asyncio.open_connection(address.host, address.port, limit=2**24)
+            try:
+                request = f"GET /live/events?{query} HTTP/1.1\r\nHost: {address.host}\r\n\r\n"
+                writer.write(request.encode())
+                await reader.readuntil(b"\r\n\r\n")
+                while True:
+                    size = int((await reader.readuntil(b"\r\n"))[:-2], 16)
+                    block = await reader.readexactly(size + 2)
+                    head = dict(
+                        line.split(b": ", 1)
+                        for line in block.split(b"\n", 2)[:2]
+                        if line[:3] in (b"id:", b"eve")
+                    )
+                    kind = head.get(b"event")
+                    if kind == b"ready":
+                        gate.release()
+                        connected.release()
+                    elif kind == b"changed" and b'"complaint"' in block:
+                        waiting[index].append(int(head[b"id"]))
+                    elif kind == b"data":
+                        arrivals.largest = max(arrivals.largest, size)
+                        upto = int(head[b"id"])
+                        waiting[index] = arrivals.arrived(waiting[index], upto, time.perf_counter())
+            except (OSError, asyncio.IncompleteReadError) as error:
+                print(f"screen {index}: {error!r}", file=sys.stderr)
+            finally:
+                writer.close()
+
+        async def run() -> None:
+            gate = asyncio.Semaphore(CONNECTING)
+            tasks = [asyncio.create_task(listen(i, gate)) for i in range(screens)]
+            await asyncio.to_thread(stop.wait)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        loop = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
+        loop.start()
+        for _ in range(screens):
+            if not connected.acquire(timeout=120):
+                stop.set()
+                raise RuntimeError("the screens did not all connect within two minutes")
+        commits = self.commit_for(seconds, arrivals)
+        stop.set()
+        loop.join(timeout=30)
+        arrivals.missed = sum(len(changes) for changes in waiting)
+        arrivals.reads += arrivals.missed
+        return arrivals.report(f"{screens} screens with the data in the event", commits)
+
     def events(self, screens: int, rounds: int) -> None:
         """The time from a commit to each connected screen receiving its event."""
         received: dict[int, list[float]] = {}
@@ -386,6 +522,63 @@ class Bench:
         )
 
 
+class Arrivals:
+    """When each screen had the new numbers of each change, and the data reads changes caused."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.committed: dict[int, float] = {}
+        self.delays: list[float] = []
+        self.reads = 0
+        self.missed = 0
+        self.first: dict[int, float] = {}
+        self.largest = 0
+
+    def commit(self, change_id: int, at: float) -> None:
+        with self.lock:
+            self.committed[change_id] = at
+
+    def arrived(self, waiting: list[int], upto: int, at: float) -> list[int]:
+        """The changes of ``waiting`` up to ``upto`` now on a screen; the rest still waiting."""
+        done = [change for change in waiting if change <= upto]
+        with self.lock:
+            for change in done:
+                if change in self.committed:
+                    late = at - self.committed[change]
+                    self.delays.append(late)
+                    self.first[change] = min(self.first.get(change, late), late)
+                    self.reads += late > FALLBACK_SECONDS
+        return [change for change in waiting if change > upto]
+
+    def report(self, label: str, commits: int) -> float:
+        p95 = percentile(self.delays, 0.95) if self.delays else float("nan")
+        print(
+            f"{label:<44} commit to new numbers   median"
+            f" {milliseconds(statistics.median(self.delays) if self.delays else float('nan'))}"
+            f"   p95 {milliseconds(p95)}   data reads caused by {commits} changes: {self.reads}"
+            + (f"   never reached {self.missed}" if self.missed else "")
+        )
+        if self.first:
+            print(
+                f"{'':<44} first screen of each change: median"
+                f" {milliseconds(statistics.median(self.first.values()))}"
+                + (f"   largest data event {self.largest / 1024:.0f} KiB" if self.largest else "")
+            )
+        return p95
+
+
+def events_of(line: str, current: dict[str, str]) -> dict[str, str] | None:
+    """Feed one line of a server-sent event stream; the event once its blank line comes."""
+    if line:
+        if ": " in line and not line.startswith(":"):
+            name, value = line.split(": ", 1)
+            current[name] = value
+        return None
+    event = dict(current)
+    current.clear()
+    return event if "event" in event else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=1_000_000, help="complaints (default 1,000,000)")
@@ -393,6 +586,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="seconds of reading (10)")
     parser.add_argument("--screens", type=int, default=200, help="connected screens (200)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each computation (3)")
+    parser.add_argument(
+        "--pushed", type=int, default=500, help="screens given the data in the event (500)"
+    )
+    parser.add_argument(
+        "--baseline", type=int, default=50, help="screens reading on each change (50)"
+    )
+    parser.add_argument(
+        "--only-pushed", action="store_true", help="skip all but the new-numbers comparison"
+    )
     parser.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, help="server processes (CPUs)"
     )
@@ -413,15 +615,21 @@ def main() -> None:
         print(f"served by {options.processes} processes; {os.cpu_count()} CPUs in all")
         bench = Bench(app, url, base_url, token)
         try:
-            bench.from_scratch(options.runs)
-            print(f"\n-- the screen data endpoint ({', '.join(SCREENS)} in turn)")
-            bench.in_process(500)
+            if not options.only_pushed:
+                bench.from_scratch(options.runs)
+                print(f"\n-- the screen data endpoint ({', '.join(SCREENS)} in turn)")
+                bench.in_process(500)
             bench.warm_up()
-            for pace in (0, 1):
-                for changing in (False, True):
-                    bench.endpoint(options.clients, options.seconds, changing, pace)
-            print("\n-- live events")
-            bench.events(options.screens, rounds=10)
+            if not options.only_pushed:
+                for pace in (0, 1):
+                    for changing in (False, True):
+                        bench.endpoint(options.clients, options.seconds, changing, pace)
+                print("\n-- live events")
+                bench.events(options.screens, rounds=10)
+            print("\n-- new numbers on every screen, a complaint committed every second")
+            before = bench.fetched(options.baseline, options.seconds)
+            after = bench.pushed(options.pushed, options.seconds)
+            print(f"p95 ratio, data in the event to reading on each change: {after / before:.2f}")
         finally:
             bench.close()
             current_hub(app).db.dispose()

@@ -15,8 +15,10 @@ listed is an error; ``?`` marks an optional key):
   "colour"?: colour}], "unit"?: str, "caption"?: str}`` (one value per label)
 - ``map``: ``{"points": [{"lat": number, "lon": number, "count"?: int, "colour"?: colour,
   "label"?: str}], "labels"?: [{"lat": number, "lon": number, "text": str}],
-  "bounds"?: {"south", "west", "north", "east"}, "legend"?: [{"colour": colour, "label": str,
-  "value": number}], "caption"?: str}``
+  "bounds"?: {"south", "west", "north", "east"}, "insets"?: [{"title": str, "bounds": {...}}],
+  "legend"?: [{"colour": colour, "label": str, "value": number}], "caption"?: str}`` (with
+  ``insets``, places far apart, such as several cities, are each drawn in a map of their own
+  showing what lies within its bounds; without, one map fits ``bounds`` or else the points)
 - ``feed``: ``{"items": [{"title": str, "caption"?: str, "at"?: ISO 8601 time with zone,
   "colour"?: colour, "image"?: a URL on this site ("/...")}], "caption"?: str}``
 - ``health``: ``{"sources": [{"name": str, "state": "ok" | "degraded" | "down" |
@@ -48,6 +50,7 @@ MAX_ROWS = 50
 MAX_LABELS = 400
 MAX_SERIES = 6
 MAX_POINTS = 5000
+MAX_INSETS = 6
 
 WidgetData = Callable[[Session, str | None, datetime], dict[str, Any]]
 
@@ -65,9 +68,10 @@ class Widget:
     ``data(session, area_code, now)`` returns the widget's data for an area (a regency, kecamatan
     or kelurahan code, or None for everything) as a read-only ``session`` sees it at ``now``.
 
-    ``record_kinds`` are the kinds of records it shows: a change to one of them has every screen
-    showing the widget read it again at once, and the health and "data as of" of the sources
-    storing them are shown with it. ``source_types`` names further source types it follows.
+    ``record_kinds`` are the kinds of records it shows: after a change to one of them it is
+    computed again at once and sent to every screen showing it, and the health and "data as of"
+    of the sources storing them are shown with it. ``source_types`` names further source types
+    it follows.
     ``refresh_seconds`` is how often screens read it again when nothing changed (for figures
     that move with time, such as what is overdue).
     """
@@ -170,10 +174,12 @@ def _map() -> dict[str, Any]:
     label = {"lat": _latitude, "lon": _longitude, "text": _text}
     bounds = {"south": _latitude, "west": _longitude, "north": _latitude, "east": _longitude}
     legend = {"colour": _colour, "label": _text, "value": _optional_number}
+    inset = {"title": _text, "bounds": lambda value, where: _object(value, where, bounds)}
     return {
         "points": _list_of(point, MAX_POINTS),
         "labels?": _list_of(label, MAX_LABELS),
         "bounds?": lambda value, where: _object(value, where, bounds),
+        "insets?": _list_of(inset, MAX_INSETS),
         "legend?": _list_of(legend, len(COLOURS) * 2),
         "caption?": _text,
     }

@@ -1,4 +1,5 @@
-"""The wall in a real browser: a kiosk screen shows a new complaint without reloading.
+"""The wall in a real browser: a kiosk screen shows a new complaint without reloading, from the
+data its event stream brings (it reads no data again).
 
 Headless Chromium driven by Playwright (``python3 dev.py test`` installs both). Outside CI the test
 is skipped, with the reason, when either is missing; with CI=true it fails instead. With
@@ -25,7 +26,7 @@ WAIT_MS = 15_000
 
 
 @pytest.mark.slow
-def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
+def test_a_kiosk_screen_shows_a_new_complaint_from_its_event_stream(
     browser, make_app, sqlite_url, redis_url, serve_simulator
 ):
     from playwright.sync_api import expect
@@ -48,6 +49,10 @@ def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
         expect(page.locator("body")).to_have_attribute("data-events", "open", timeout=WAIT_MS)
         waiting = int(backlog.inner_text())
         page.evaluate("window.sameDocument = true")
+        reads: list[str] = []
+        page.on(
+            "request", lambda request: reads.append(request.url) if "/data" in request.url else None
+        )
 
         created = qlue.control("/_sim/tick", {"new": 1})["created"][0]
         title = qlue.control(f"/_sim/reports/{created}")["title"]
@@ -57,6 +62,7 @@ def test_a_kiosk_screen_shows_a_new_complaint_without_reloading(
         expect(newest).to_have_text(title, timeout=WAIT_MS)
         expect(backlog).to_have_text(str(waiting + 1), timeout=WAIT_MS)
         assert page.evaluate("window.sameDocument") is True
+        assert reads == []
         if os.environ.get("ARTIFACTS"):
             page.screenshot(path=str(Path(os.environ["ARTIFACTS"]) / "live-screen.png"))
         page.close()

@@ -10,6 +10,8 @@ import pytest
 from hub.live.cache import Cached, RecentCache
 from hub.widgets import Widget, WidgetDataError, checked_data
 
+BOX = {"south": 1.42, "west": 124.8, "north": 1.56, "east": 124.92}
+
 
 def no_data(session, area_code, now):
     return {}
@@ -34,6 +36,17 @@ def no_data(session, area_code, now):
             "map",
             {"points": [{"lat": -6.3, "lon": 106.9, "count": 4}], "labels": []},
             {"points": [{"lat": -6.3, "lon": 106.9, "count": 4}], "labels": []},
+        ),
+        (
+            "map",
+            {
+                "points": [{"lat": 1.5, "lon": 124.8}],
+                "insets": [{"title": "Manado", "bounds": BOX}],
+            },
+            {
+                "points": [{"lat": 1.5, "lon": 124.8}],
+                "insets": [{"title": "Manado", "bounds": BOX}],
+            },
         ),
         (
             "feed",
@@ -69,6 +82,12 @@ def test_data_of_the_right_shape_is_kept_as_plain_json(kind, data, expected):
         ),
         ("map", {"points": [{"lat": 95, "lon": 1}]}, "map.points[0].lat: 95 is outside"),
         ("map", {"points": [{"lat": 1, "lon": 1, "count": 0}]}, "at least 1, got 0"),
+        ("map", {"points": [], "insets": [{"bounds": BOX}]}, "map.insets[0]: 'title' is missing"),
+        (
+            "map",
+            {"points": [], "insets": [{"title": "x", "bounds": BOX}] * 7},
+            "map.insets: 7 items, more than 6",
+        ),
         (
             "feed",
             {"items": [{"title": "x", "image": "https://elsewhere.example/x.jpg"}]},

@@ -84,6 +84,12 @@ class RecentCache:
             self._in_background(key, versions, compute, lock)
         return Cached(entry.value, current=self._matches(entry, versions))
 
+    def refresh(self, key: Hashable, versions: Any, compute: Callable[[], T]) -> T:
+        """Compute ``key`` now, whatever is cached, and keep it."""
+        _entry, lock = self._entry(key)
+        with lock:
+            return self._compute(key, versions, compute).value
+
     def settle(self, timeout: float) -> None:
         """Wait until the computations running in the background are done."""
         with self._guard:

@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import redis
@@ -20,24 +21,39 @@ from redis.client import PubSub
 log = logging.getLogger(__name__)
 
 CHANGED, CONFIG, REVOKED, REFRESH = "changed", "config", "revoked", "refresh"
+DATA = "data"
+"""A screen's new data, computed once after a change for every screen showing it."""
 CONFIG_KIND = "live:config"
 """The version that counts changes to screens, playlists and screen tokens."""
 MAX_AREAS = 50
 SOCKET_TIMEOUT = 5.0
+CLAIM_SECONDS = 30
 
 
 @dataclass(frozen=True)
 class LiveEvent:
     """One event: records of ``kinds`` changed in ``areas`` (None: anywhere), the screens'
-    configuration changed, or the screen token ``token`` was revoked."""
+    configuration changed, the screen token ``token`` was revoked, or (:data:`DATA`, with the
+    id of the change it follows) the ``data`` of ``screen`` in ``language``."""
 
     id: int
     type: str
     kinds: tuple[str, ...] = ()
     areas: tuple[str, ...] | None = None
     token: int | None = None
+    screen: str | None = None
+    language: str | None = None
+    data: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        if self.type == DATA:
+            return {
+                "id": self.id,
+                "type": self.type,
+                "screen": self.screen,
+                "language": self.language,
+                "data": self.data,
+            }
         return {
             "id": self.id,
             "type": self.type,
@@ -45,6 +61,11 @@ class LiveEvent:
             "areas": None if self.areas is None else list(self.areas),
             "token": self.token,
         }
+
+    @cached_property
+    def data_json(self) -> str:
+        """``data`` as JSON, made once for every stream forwarding it."""
+        return json.dumps(self.data, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> LiveEvent | None:
@@ -58,6 +79,9 @@ class LiveEvent:
                 tuple(str(kind) for kind in body.get("kinds") or ()),
                 None if areas is None else tuple(str(area) for area in areas),
                 body.get("token"),
+                body.get("screen"),
+                body.get("language"),
+                body.get("data"),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -92,6 +116,18 @@ class LiveChannel:
         event = LiveEvent(pipeline.execute()[0], event_type, kinds, area_list, token)
         self.client.publish(self.channel, json.dumps(event.as_dict()))
         return event
+
+    def publish_data(self, change_id: int, screen: str, language: str, data: dict) -> None:
+        """Tell every subscriber a screen's data after change ``change_id`` (not counted: a
+        screen that missed it has missed no change)."""
+        event = LiveEvent(change_id, DATA, screen=screen, language=language, data=data)
+        self.client.publish(self.channel, json.dumps(event.as_dict(), separators=(",", ":")))
+
+    def claim(self, name: str) -> bool:
+        """True for the one process that asks first for ``name`` within
+        :data:`CLAIM_SECONDS`."""
+        key = f"{self.channel}:claim:{name}"
+        return bool(self.client.set(key, 1, nx=True, ex=CLAIM_SECONDS))
 
     def last_id(self) -> int:
         return int(self.client.get(self.sequence_key) or 0)

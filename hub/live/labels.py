@@ -32,4 +32,13 @@ def client_strings() -> dict[str, object]:
         "no_screens": gettext("This playlist has no screens yet."),
         "back": gettext("Back to the portal"),
         "screen_of": gettext("Screen %(number)s of %(total)s", number="{number}", total="{total}"),
+        "trend_span": gettext("From %(start)s to %(end)s", start="{start}", end="{end}"),
+        "trend_series": gettext(
+            "%(series)s went from %(first)s to %(last)s, highest %(most)s",
+            series="{series}",
+            first="{first}",
+            last="{last}",
+            most="{most}",
+        ),
+        "map_places": gettext("%(count)s places marked", count="{count}"),
     }

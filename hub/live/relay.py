@@ -3,7 +3,9 @@
 A thread reads the live channel and puts each event in the inbox of every open stream. An inbox
 is bounded: a stream that falls behind loses events and is told to refresh instead. The thread
 starts with the first stream and stops after the last one closed; if Redis goes away, every
-stream is ended (its screen reconnects and is told to refresh).
+stream is ended (its screen reconnects and is told to refresh). Each change is also handed to
+``on_change`` (the process's :class:`~hub.live.push.Pusher`), which learns from
+:meth:`Relay.watched` which screens the open streams show.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 
 import redis
 
-from hub.live.events import LiveChannel, LiveEvent
+from hub.live.events import CHANGED, LiveChannel, LiveEvent
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +31,12 @@ class InboxClosed(Exception):
 
 
 class Inbox:
-    """The events waiting for one stream."""
+    """The events waiting for one stream, whose screen shows ``screens`` in ``language``."""
 
-    def __init__(self) -> None:
+    def __init__(self, screens: frozenset[str] = frozenset(), language: str = "") -> None:
         self._events: queue.Queue[LiveEvent] = queue.Queue(maxsize=INBOX_SIZE)
+        self.screens = screens
+        self.language = language
         self.missed = False
         self.closed = False
 
@@ -62,16 +67,19 @@ class Subscription:
 
 
 class Relay:
-    def __init__(self, channel: LiveChannel) -> None:
+    def __init__(
+        self, channel: LiveChannel, on_change: Callable[[LiveEvent], None] | None = None
+    ) -> None:
         self.channel = channel
+        self.on_change = on_change
         self._inboxes: set[Inbox] = set()
         self._lock = threading.Lock()
         self._subscription: Subscription | None = None
 
-    def open(self) -> Inbox:
-        """A new inbox, once the channel is subscribed; raises ``redis.RedisError`` if it
-        cannot be."""
-        inbox = Inbox()
+    def open(self, screens: frozenset[str] = frozenset(), language: str = "") -> Inbox:
+        """A new inbox for a stream showing ``screens`` in ``language``, once the channel is
+        subscribed; raises ``redis.RedisError`` if it cannot be."""
+        inbox = Inbox(screens, language)
         with self._lock:
             self._inboxes.add(inbox)
             subscription = self._subscription
@@ -88,6 +96,12 @@ class Relay:
     def close(self, inbox: Inbox) -> None:
         with self._lock:
             self._inboxes.discard(inbox)
+
+    def watched(self) -> set[tuple[str, str]]:
+        """Every (screen, language) an open stream shows."""
+        with self._lock:
+            inboxes = list(self._inboxes)
+        return {(screen, inbox.language) for inbox in inboxes for screen in inbox.screens}
 
     def _relay(self, subscription: Subscription) -> None:
         try:
@@ -106,6 +120,8 @@ class Relay:
                         inboxes = list(self._inboxes)
                     for inbox in inboxes:
                         inbox.put(event)
+                    if event.type == CHANGED and self.on_change is not None:
+                        self.on_change(event)
         except redis.RedisError as error:
             log.warning("live relay: lost the channel: %s", error)
             self._fail(subscription)

@@ -7,16 +7,20 @@ says when newer data is being computed (``pending``: ask again in a moment).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext
 
 from hub.live.cache import Cached
+from hub.live.events import LiveEvent
 from hub.live.freshness import LIVE, SourceState, freshness
-from hub.live.room import LiveRoom, WidgetResult
 from hub.live.screens import ScreenView
 from hub.models.base import utcnow
+
+if TYPE_CHECKING:
+    from hub.live.room import LiveRoom, WidgetResult
 
 OK, ERROR, MISSING = "ok", "error", "missing"
 DEFAULT_REFRESH = 60
@@ -25,11 +29,23 @@ DEFAULT_REFRESH = 60
 def screen_data(
     room: LiveRoom, screen: ScreenView, detailed: bool, versions: dict[str, int] | None
 ) -> dict[str, Any]:
-    """The data of every widget of ``screen``; ``detailed`` adds the reasons of errors."""
+    """The data of every widget of ``screen``, from the cache; ``detailed`` adds the reasons of
+    errors."""
+    installed = [room.widgets[name] for name in screen.widgets if name in room.widgets]
+    results = {widget.name: room.result(widget, screen.area_code, versions) for widget in installed}
+    return screen_body(room, screen, results, detailed)
+
+
+def screen_body(
+    room: LiveRoom,
+    screen: ScreenView,
+    results: dict[str, Cached[WidgetResult]],
+    detailed: bool,
+) -> dict[str, Any]:
+    """What a screen draws from its widgets' ``results`` (by widget name)."""
     now = utcnow()
     states = room.source_states()
     installed = [room.widgets[name] for name in screen.widgets if name in room.widgets]
-    results = {widget.name: room.result(widget, screen.area_code, versions) for widget in installed}
     return {
         "screen": {
             "name": screen.name,
@@ -48,6 +64,19 @@ def screen_data(
             _widget(room, name, results.get(name), now, states, detailed) for name in screen.widgets
         ],
     }
+
+
+def without_details(event: LiveEvent) -> str:
+    """The screen data ``event`` carries, in JSON, as a viewer who may not see why widgets
+    failed gets it (the JSON every stream shares while no widget failed)."""
+    body = event.data or {}
+    if not any("detail" in widget for widget in body.get("widgets", ())):
+        return event.data_json
+    widgets = [
+        {key: value for key, value in widget.items() if key != "detail"}
+        for widget in body["widgets"]
+    ]
+    return json.dumps({**body, "widgets": widgets}, separators=(",", ":"))
 
 
 def _widget(

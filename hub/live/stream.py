@@ -3,7 +3,10 @@
 The stream opens with the id of the latest event. A screen that reconnects sends the id it saw
 last (``Last-Event-ID``); if events went by meanwhile it is told to ``refresh`` everything at once
 (so is a screen whose stream fell behind). Then every event is relayed as it comes, with a
-comment line as heartbeat; the stream checks its grant at each heartbeat, ends when the grant is
+comment line as heartbeat; so is the new data of the screens the stream shows, in its language
+(without the reasons of errors unless the viewer may see them). The stream checks which of its
+screens it may still show whenever the configuration changed, and its grant at each heartbeat
+(one check a second for all the streams of a token); it ends when the grant is
 revoked (telling the screen so), and ends after a while anyway, so that a screen left running for
 days reconnects through the access checks and no server thread outlives a screen that went away.
 """
@@ -14,17 +17,19 @@ import json
 import time
 from collections.abc import Callable, Iterator
 
-from hub.live.events import REFRESH, REVOKED
+from hub.live.events import CONFIG, DATA, REFRESH, REVOKED, LiveEvent
 from hub.live.relay import Inbox, InboxClosed, Relay
+from hub.live.screen_data import without_details
 
 RETRY_MS = 3000
 POLL_SECONDS = 1.0
 
 
-def sse(event_type: str, data: dict, event_id: int | None = None) -> str:
-    """One server-sent event."""
+def sse(event_type: str, data: dict | str, event_id: int | None = None) -> str:
+    """One server-sent event; ``data`` an object, or one already in JSON."""
+    text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
     lines = [] if event_id is None else [f"id: {event_id}"]
-    lines += [f"event: {event_type}", f"data: {json.dumps(data, separators=(',', ':'))}"]
+    lines += [f"event: {event_type}", f"data: {text}"]
     return "\n".join(lines) + "\n\n"
 
 
@@ -37,9 +42,12 @@ def event_stream(
     still_allowed: Callable[[], bool],
     heartbeat: float,
     lifetime: float,
+    detailed: bool = False,
+    screens: Callable[[], frozenset[str]] | None = None,
 ) -> Iterator[str]:
     """Relay the events ``inbox`` (already open) receives as server-sent events; close it when
-    done."""
+    done. ``screens`` tells, after each change to the configuration, which screens the stream
+    may show."""
     try:
         yield f"retry: {RETRY_MS}\n\n"
         if seen_id is not None and seen_id != str(last_id):
@@ -56,7 +64,13 @@ def event_stream(
                 if token_id is not None and event.token == token_id:
                     yield sse(REVOKED, {}, event.id)
                     return
+            elif event is not None and event.type == DATA:
+                if _shows(inbox, event):
+                    body = event.data_json if detailed else without_details(event)
+                    yield sse(DATA, body, event.id)
             elif event is not None:
+                if event.type == CONFIG and screens is not None:
+                    inbox.screens = screens()
                 yield sse(event.type, event.as_dict(), event.id)
             if time.monotonic() - beat >= heartbeat:
                 if not still_allowed():
@@ -68,3 +82,11 @@ def event_stream(
         return
     finally:
         relay.close(inbox)
+
+
+def _shows(inbox: Inbox, event: LiveEvent) -> bool:
+    return (
+        event.data is not None
+        and event.screen in inbox.screens
+        and event.language == inbox.language
+    )

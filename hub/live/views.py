@@ -5,7 +5,8 @@
 - ``/live/``, ``/live/screens/<name>``, ``/live/playlists/<name>``: the same screens for
   administrators and operators, with a way back to the portal.
 - ``/live/api/playlists/<name>`` and ``/live/api/screens/<name>/data``: what the screens read.
-- ``/live/events``: server-sent events telling the screens what changed.
+- ``/live/events?screens=a,b``: server-sent events telling the screens what changed, with the
+  new data of the screens named (those the viewer may see) in the page's language.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.auth import OPERATORS, roles_required
+from hub.db import Database
 from hub.live.access import NOT_IN_PLAYLIST, current_viewer
 from hub.live.labels import client_strings
-from hub.live.room import live_room
+from hub.live.room import LiveRoom, live_room
 from hub.live.screen_data import screen_data
 from hub.live.screens import (
-    ScreenView,
     all_playlists,
     all_screens,
     ensure_defaults,
@@ -46,9 +47,12 @@ from hub.live.tokens import TokenRefused, still_valid
 from hub.models import Playlist
 from hub.portal.i18n import language
 from hub.state import current_hub
+from hub.widgets import SCREEN_NAME
 
 HEARTBEAT_SECONDS = 15.0
 STREAM_SECONDS = 3600.0
+MAX_STREAM_SCREENS = 50
+GRANT_CHECK_SECONDS = 1.0
 
 blueprint = Blueprint("live", __name__, url_prefix="/live")
 
@@ -133,14 +137,11 @@ def screen_data_api(name: str) -> Response | tuple[Response, int]:
         viewer = current_viewer(room, versions)
     except TokenRefused as refused:
         return _refused_json(refused)
-    screen = room.lookup(("screen", name), versions, lambda: _screen(name))
+    screen = room.screen(name, versions)
     if screen is None:
         return _not_found(gettext("There is no screen named %(name)s.", name=name))
-    if viewer.token is not None:
-        playlist_id = viewer.token.playlist_id
-        shown = room.lookup(("playlist", playlist_id), versions, lambda: _shown(playlist_id))
-        if name not in shown:
-            return _refused_json(TokenRefused(NOT_IN_PLAYLIST))
+    if viewer.token is not None and name not in room.shown(viewer.token.playlist_id, versions):
+        return _refused_json(TokenRefused(NOT_IN_PLAYLIST))
     return _no_store(jsonify(screen_data(room, screen, viewer.detailed, versions)))
 
 
@@ -151,8 +152,15 @@ def events() -> BaseResponse | tuple[Response, int]:
         viewer = current_viewer(room, room.versions())
     except TokenRefused as refused:
         return _refused_json(refused)
+    wanted = _wanted_screens()
+
+    def screens() -> frozenset[str]:
+        if viewer.token is None:
+            return wanted
+        return wanted & room.shown(viewer.token.playlist_id, room.versions())
+
     try:
-        inbox = room.relay.open()
+        inbox = room.relay.open(screens(), language())
     except redis.RedisError:
         return _unavailable()
     try:
@@ -169,9 +177,11 @@ def events() -> BaseResponse | tuple[Response, int]:
         last_id,
         request.headers.get("Last-Event-ID"),
         token_id,
-        (lambda: still_valid(db, token_id)) if token_id is not None else (lambda: True),
+        (lambda: _still_valid(room, db, token_id)) if token_id is not None else (lambda: True),
         config.get("LIVE_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
         config.get("LIVE_STREAM_SECONDS", STREAM_SECONDS),
+        detailed=viewer.detailed,
+        screens=screens,
     )
     response = Response(stream, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
@@ -190,7 +200,7 @@ def _wall(playlist: dict[str, Any], *, token: str | None, kiosk: bool) -> str:
         "urls": {
             "playlist": url_for("live.playlist_api", name="__name__", lang=lang),
             "data": url_for("live.screen_data_api", name="__name__", lang=lang),
-            "events": url_for("live.events"),
+            "events": url_for("live.events", lang=lang),
         },
         "strings": client_strings(),
     }
@@ -213,16 +223,19 @@ def _playlist_json(session: Session, playlist: Playlist) -> dict[str, Any]:
     }
 
 
-def _screen(name: str) -> ScreenView | None:
-    with current_hub().db.read_session() as session:
-        return screen_view(session, name)
+def _still_valid(room: LiveRoom, db: Database, token_id: int) -> bool:
+    """Whether a token is still valid, read once a second for all its streams."""
+    check = room.lookups.get(
+        ("token valid", token_id), None, GRANT_CHECK_SECONDS, lambda: still_valid(db, token_id)
+    )
+    return check.value
 
 
-def _shown(playlist_id: int) -> frozenset[str]:
-    """The names of the screens a playlist shows."""
-    with current_hub().db.read_session() as session:
-        playlist = session.get(Playlist, playlist_id)
-        return frozenset(playlist.screens or ()) if playlist is not None else frozenset()
+def _wanted_screens() -> frozenset[str]:
+    """The screens named in ``?screens=`` (well-formed names only, at most
+    :data:`MAX_STREAM_SCREENS`)."""
+    names = [name for name in request.args.get("screens", "").split(",") if name]
+    return frozenset(name for name in names[:MAX_STREAM_SCREENS] if SCREEN_NAME.match(name))
 
 
 def _refused_page(refused: TokenRefused) -> tuple[str, int]:

@@ -1,7 +1,9 @@
 /* Simpul live room: draws a playlist's screens and keeps them current without reloading.
 
-   One EventSource tells the screen what changed; the screen then reads its data again (debounced),
-   and again shortly while the server says newer data is still being computed (``pending``).
+   The screen reads its data when it is shown (and after a reconnect); then one EventSource brings
+   the screen's new data with each change (computed once on the server for every screen showing
+   it), so nothing is read again: only if that data does not come shortly after a change the
+   screen concerns, and while the server says newer data is still being computed (``pending``).
    A screen left running for days keeps nothing that grows: each drawing replaces the last, each
    timer is cleared before it is set again, and there is never more than one EventSource and one
    data request at a time. */
@@ -12,7 +14,7 @@
   var strings = config.strings;
   var locale = config.language === "id" ? "id-ID" : "en-GB";
   var SVG = "http://www.w3.org/2000/svg";
-  var DEBOUNCE_MS = 300; /* one read for a burst of changes */
+  var FALLBACK_MS = 5000; /* a change's data has not come: read it */
   var PENDING_MS = 500; /* the server is computing newer data: ask again this soon */
   var RECONNECT_MS = 10000;
   var RETRY_MS = 15000;
@@ -30,6 +32,7 @@
   var timers = { rotate: null, refresh: null, soon: null, reconnect: null, clock: null };
   var events = null;
   var request = null;
+  var laidOut = []; /* drawings that need their tile's size, run once the tiles are placed */
 
   var numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   var clockFormat = new Intl.DateTimeFormat(locale, {
@@ -112,17 +115,31 @@
       });
   }
 
-  function loadSoon() { restart("soon", load, DEBOUNCE_MS); }
+  function screenNames() {
+    return state.playlist.screens.map(function (screen) { return screen.name; });
+  }
+
+  function received(data) {
+    var screen = currentScreen();
+    if (!data || !data.screen || !screen || data.screen.name !== screen.name || state.blocked) { return; }
+    if (request) { request.abort(); }
+    clearTimeout(timers.soon);
+    draw(data);
+    online();
+    restart("refresh", load, data.pending ? PENDING_MS : data.refresh_seconds * 1000);
+  }
 
   function reloadPlaylist() {
     if (!state.playlist.name || state.blocked) { load(); return; }
     readJSON(address(config.urls.playlist, state.playlist.name))
       .then(function (playlist) {
         var shown = currentScreen();
+        var before = screenNames().join(",");
         state.playlist = playlist;
-        var names = playlist.screens.map(function (screen) { return screen.name; });
+        var names = screenNames();
         var index = shown ? names.indexOf(shown.name) : -1;
         show(index < 0 ? 0 : index);
+        if (events && names.join(",") !== before) { disconnect(); connect(); }
       })
       .catch(function () { load(); });
   }
@@ -138,12 +155,15 @@
 
   function connect() {
     if (!window.EventSource || state.blocked) { return; }
-    var url = config.urls.events + (config.token ? "?token=" + encodeURIComponent(config.token) : "");
+    var url = config.urls.events + (config.urls.events.indexOf("?") < 0 ? "?" : "&") +
+      "screens=" + encodeURIComponent(screenNames().join(","));
+    if (config.token) { url += "&token=" + encodeURIComponent(config.token); }
     events = new EventSource(url);
     events.addEventListener("changed", function (message) {
       var event = parse(message.data);
-      if (event && concerns(event)) { loadSoon(); }
+      if (event && concerns(event)) { restart("soon", load, FALLBACK_MS); }
     });
+    events.addEventListener("data", function (message) { received(parse(message.data)); });
     events.addEventListener("refresh", function () { reloadPlaylist(); });
     events.addEventListener("config", function () { reloadPlaylist(); });
     events.addEventListener("revoked", function () { disconnect(); load(); });
@@ -206,7 +226,10 @@
     elements.area.textContent = screen.area || "";
     elements.grid.style.setProperty("--columns", screen.columns);
     elements.grid.style.setProperty("--wide", Math.min(2, screen.columns));
+    laidOut = [];
     elements.grid.replaceChildren.apply(elements.grid, data.widgets.map(tile));
+    laidOut.forEach(function (drawing) { drawing(); });
+    laidOut = [];
     var total = state.playlist.screens.length;
     elements.position.textContent = total > 1
       ? strings.screen_of.replace("{number}", state.index % total + 1).replace("{total}", total)
@@ -220,7 +243,7 @@
     section.appendChild(text("h2", "tile-title", widget.title));
     var body = section.appendChild(element("div", "tile-body"));
     if (widget.status === "ok") {
-      DRAW[widget.kind](body, widget.data);
+      DRAW[widget.kind](body, widget.data, widget);
     } else if (widget.status === "missing") {
       body.appendChild(text("p", "tile-problem", strings.unavailable));
       body.appendChild(text("p", "tile-note", widget.message));
@@ -276,8 +299,12 @@
     return true;
   }
 
+  /* A figure with no colour is neither good nor bad: it has a look of its own, never the grey
+     of a figure whose data is late. */
+  function colour(value) { return value || "neutral"; }
+
   function drawKpi(body, data) {
-    var value = body.appendChild(text("p", "kpi-value c-" + (data.colour || "grey"), number(data.value)));
+    var value = body.appendChild(text("p", "kpi-value c-" + colour(data.colour), number(data.value)));
     if (data.unit && data.value !== null) { value.appendChild(text("span", "kpi-unit", data.unit)); }
     if (data.caption) { body.appendChild(text("p", "kpi-caption", data.caption)); }
   }
@@ -292,14 +319,29 @@
       item.appendChild(text("span", "row-rank", index + 1));
       item.appendChild(text("span", "row-label", row.label));
       var shown = row.display || number(row.value) + (data.unit && row.value !== null ? data.unit : "");
-      item.appendChild(text("span", "row-value c-" + (row.colour || "grey"), shown));
-      var bar = item.appendChild(element("span", "row-bar")).appendChild(element("span", "bg-" + (row.colour || "grey")));
+      item.appendChild(text("span", "row-value c-" + colour(row.colour), shown));
+      var bar = item.appendChild(element("span", "row-bar")).appendChild(element("span", "bg-" + colour(row.colour)));
       bar.style.width = Math.max(0, Math.min(100, 100 * (row.value || 0) / scale)) + "%";
       if (row.caption) { item.appendChild(text("span", "row-caption", row.caption)); }
     });
   }
 
-  function drawTrend(body, data) {
+  function trendSummary(data, title) {
+    var labels = data.labels;
+    var parts = [title, strings.trend_span.replace("{start}", labels[0] || "").replace("{end}", labels[labels.length - 1] || "")];
+    data.series.forEach(function (series) {
+      var known = series.values.filter(function (value) { return value !== null; });
+      if (!known.length) { return; }
+      parts.push(strings.trend_series
+        .replace("{series}", series.label)
+        .replace("{first}", number(known[0]) + (data.unit || ""))
+        .replace("{last}", number(known[known.length - 1]) + (data.unit || ""))
+        .replace("{most}", number(Math.max.apply(null, known)) + (data.unit || "")));
+    });
+    return parts.join(". ");
+  }
+
+  function drawTrend(body, data, widget) {
     var width = 600, height = 300, top = 6;
     var values = [];
     data.series.forEach(function (series) {
@@ -312,7 +354,8 @@
     var y = function (value) { return top + (height - top) * (1 - value / most); };
     body.appendChild(text("p", "chart-note", number(most) + (data.unit || "")));
     var chart = body.appendChild(svg("svg", {
-      "class": "chart", viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none", role: "img"
+      "class": "chart", viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none", role: "img",
+      "aria-label": trendSummary(data, widget.title)
     }));
     chart.appendChild(svg("line", { "class": "axis", x1: 0, x2: width, y1: height, y2: height }));
     data.series.forEach(function (series) {
@@ -320,7 +363,7 @@
       series.values.forEach(function (value, index) {
         if (value !== null) { points.push(x(index).toFixed(1) + "," + y(value).toFixed(1)); }
       });
-      chart.appendChild(svg("polyline", { "class": "line f-" + (series.colour || "grey"), points: points.join(" ") }));
+      chart.appendChild(svg("polyline", { "class": "line f-" + colour(series.colour), points: points.join(" ") }));
     });
     var axis = body.appendChild(element("div", "chart-axis"));
     [0, Math.floor(count / 2), count].forEach(function (index) {
@@ -331,32 +374,68 @@
     }));
   }
 
-  function drawMap(body, data) {
+  /* One map, or one inset per place far from the others (such as each city), each fitted to
+     the room its tile leaves it and padded by the largest dot, so no dot is cut at the edge. */
+  function drawMap(body, data, widget) {
     if (empty(body, data.points)) { return; }
-    var bounds = data.bounds || around(data.points);
+    var insets = data.insets && data.insets.length ? data.insets
+      : [{ title: "", bounds: data.bounds || around(data.points) }];
+    var maps = body.appendChild(element("div", "maps"));
+    maps.style.setProperty("--insets", insets.length);
+    var most = Math.max.apply(null, data.points.map(function (point) { return point.count || 1; }));
+    var figures = insets.map(function (inset) {
+      var figure = maps.appendChild(element("figure", "map-inset"));
+      if (insets.length > 1) { figure.appendChild(text("figcaption", "map-title", inset.title)); }
+      return figure;
+    });
+    if (data.legend) { legend(body, data.legend); }
+    laidOut.push(function () {
+      insets.forEach(function (inset, index) {
+        var within = insets.length > 1 ? inside(inset.bounds) : function () { return true; };
+        drawInset(figures[index], inset, data.points.filter(within), (data.labels || []).filter(within),
+          most, inset.title || widget.title);
+      });
+    });
+  }
+
+  function inside(bounds) {
+    return function (place) {
+      return place.lat >= bounds.south && place.lat <= bounds.north &&
+        place.lon >= bounds.west && place.lon <= bounds.east;
+    };
+  }
+
+  function drawInset(figure, inset, points, labels, most, title) {
+    var caption = figure.querySelector("figcaption");
+    var width = Math.max(figure.clientWidth, 100);
+    var height = Math.max(figure.clientHeight - (caption ? caption.offsetHeight : 0), 100);
+    var unit = Math.max(width, height) / 90;
+    var pad = unit * 3 + 2;
+    var bounds = inset.bounds;
     var middle = (bounds.south + bounds.north) / 2 * Math.PI / 180;
     var spanX = Math.max((bounds.east - bounds.west) * Math.cos(middle), 1e-6);
     var spanY = Math.max(bounds.north - bounds.south, 1e-6);
-    var width = 1000, height = Math.round(width * spanY / spanX);
-    var x = function (lon) { return (lon - bounds.west) * Math.cos(middle) / spanX * width; };
-    var y = function (lat) { return (bounds.north - lat) / spanY * height; };
-    var map = body.appendChild(svg("svg", { "class": "chart", viewBox: "0 0 " + width + " " + height, role: "img" }));
-    var most = Math.max.apply(null, data.points.map(function (point) { return point.count || 1; }));
-    var unit = Math.max(width, height) / 90;
-    data.points.forEach(function (point) {
+    var scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
+    var midLon = (bounds.east + bounds.west) / 2, midLat = (bounds.north + bounds.south) / 2;
+    var x = function (lon) { return (width / 2 + (lon - midLon) * Math.cos(middle) * scale).toFixed(1); };
+    var y = function (lat) { return (height / 2 - (lat - midLat) * scale).toFixed(1); };
+    var map = figure.appendChild(svg("svg", {
+      "class": "chart map", viewBox: "0 0 " + width + " " + height, role: "img",
+      "aria-label": title + ": " + strings.map_places.replace("{count}", number(points.length))
+    }));
+    points.forEach(function (point) {
       var count = point.count || 1;
-      var radius = unit * (0.6 + 2.4 * Math.sqrt(count / most));
+      var radius = point.count ? unit * (0.6 + 2.4 * Math.sqrt(count / most)) : unit * 1.6;
       map.appendChild(svg("circle", {
-        "class": "map-point f-" + (point.colour || "grey"), cx: x(point.lon).toFixed(1), cy: y(point.lat).toFixed(1), r: radius.toFixed(1)
+        "class": "map-point f-" + colour(point.colour), cx: x(point.lon), cy: y(point.lat), r: radius.toFixed(1)
       }));
       if (count > 1 && radius > unit * 1.4) {
-        map.appendChild(svg("text", { "class": "map-count", x: x(point.lon).toFixed(1), y: y(point.lat).toFixed(1), "font-size": (radius * 0.9).toFixed(0) }, number(count)));
+        map.appendChild(svg("text", { "class": "map-count", x: x(point.lon), y: y(point.lat), "font-size": (radius * 0.9).toFixed(0) }, number(count)));
       }
     });
-    (data.labels || []).forEach(function (label) {
-      map.appendChild(svg("text", { "class": "map-label", x: x(label.lon).toFixed(1), y: y(label.lat).toFixed(1), "font-size": (unit * 1.6).toFixed(0) }, label.text));
+    labels.forEach(function (label) {
+      map.appendChild(svg("text", { "class": "map-label", x: x(label.lon), y: y(label.lat), "font-size": (unit * 1.6).toFixed(0) }, label.text));
     });
-    if (data.legend) { legend(body, data.legend); }
   }
 
   function around(points) {
@@ -372,7 +451,7 @@
     var list = body.appendChild(element("ul", "legend"));
     entries.forEach(function (entry) {
       var item = list.appendChild(element("li", ""));
-      item.appendChild(element("span", "legend-swatch bg-" + (entry.colour || "grey")));
+      item.appendChild(element("span", "legend-swatch bg-" + colour(entry.colour)));
       item.appendChild(document.createTextNode(entry.label + (entry.value === undefined ? "" : ": " + number(entry.value))));
     });
   }
@@ -387,7 +466,7 @@
         photo.alt = "";
         photo.src = config.token ? withToken(entry.image) : entry.image;
       } else {
-        item.appendChild(element("span", "item-dot bg-" + (entry.colour || "grey")));
+        item.appendChild(element("span", "item-dot bg-" + colour(entry.colour)));
       }
       item.appendChild(text("span", "item-title", entry.title));
       var meta = [entry.caption, entry.at ? when(entry.at) : ""].filter(Boolean).join(" · ");
@@ -401,11 +480,11 @@
     if (empty(body, data.sources)) { return; }
     var list = body.appendChild(element("ul", "items"));
     data.sources.forEach(function (source) {
-      var colour = HEALTH_COLOURS[source.state] || "grey";
+      var shade = HEALTH_COLOURS[source.state] || "grey";
       var item = list.appendChild(element("li", "item"));
-      item.appendChild(element("span", "item-dot bg-" + colour));
+      item.appendChild(element("span", "item-dot bg-" + shade));
       var title = item.appendChild(text("span", "item-title", source.name + " "));
-      title.appendChild(text("span", "health-state c-" + colour, strings.health[source.state] || source.state));
+      title.appendChild(text("span", "health-state c-" + shade, strings.health[source.state] || source.state));
       var meta = [source.caption, source.as_of ? strings.as_of.replace("{time}", when(source.as_of)) : strings.no_data];
       item.appendChild(text("span", "item-meta", meta.filter(Boolean).join(" · ")));
     });

@@ -5,8 +5,9 @@ One query clusters them on a grid (about a kilometre at city zoom, smaller insid
 per kecamatan (per kelurahan inside a kecamatan) and status. Each cell becomes one point with its
 count, placed at the centroid of its complaints and coloured by the status most of them have
 (ties go to the most urgent); each kecamatan (kelurahan) is labelled at the centroid of its
-complaints. A screen for everything shows the city with the most complaints. Points outside the
-city's box are dropped as bad coordinates.
+complaints. A screen for everything (or for a province) shows every city with complaints, each in
+an inset of its own, the busiest first. Points outside their city's box are dropped as bad
+coordinates.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from features.complaints.kind import COMPLAINT
 from features.complaints.models import ComplaintCase
 from features.complaints.rankings import Scope
-from hub.api import MAP, Area, Record, Widget, level_of
+from hub.api import MAP, MAX_INSETS, Area, Record, Widget, level_of
 
 WINDOW_DAYS = 7
 CELL_DEGREES = {"province": 0.02, "regency": 0.01, "district": 0.003, "village": 0.001}
@@ -106,20 +107,21 @@ def complaint_map(session: Session, area: str | None, now: datetime) -> dict[str
     level = level_of(area) if area else "regency"
     cell = CELL_DEGREES.get(level, CELL_DEGREES["regency"])
     rows = session.execute(_clusters(area, now, cell, label_length(level))).all()
-    city = area[:5] if area and level != "province" else _busiest_city(rows)
-    box = CITY_BOXES.get(city) if city else None
-    cells: dict[tuple[int, int], Cell] = {}
+    cities = [area[:5]] if area and level != "province" else _cities(rows)[:MAX_INSETS]
+    cells: dict[str, dict[tuple[int, int], Cell]] = {city: {} for city in cities}
     places: dict[str, Cell] = {}
     for row in rows:
-        if row.place[:5] != city or (box is not None and not box.holds(row.lat, row.lon)):
+        city = row.place[:5]
+        box = CITY_BOXES.get(city)
+        if city not in cells or (box is not None and not box.holds(row.lat, row.lon)):
             continue
         colour = _colour(row.status)
-        cells.setdefault((row.y, row.x), Cell()).add(colour, row.count, row.lat, row.lon)
+        cells[city].setdefault((row.y, row.x), Cell()).add(colour, row.count, row.lat, row.lon)
         places.setdefault(row.place, Cell()).add(colour, row.count, row.lat, row.lon)
-    points = [each.point() for each in cells.values()]
+    points = {city: [each.point() for each in found.values()] for city, found in cells.items()}
     totals = sum((place.colours for place in places.values()), Counter())
     data: dict[str, Any] = {
-        "points": points,
+        "points": [point for city in cities for point in points[city]],
         "labels": _labels(session, places),
         "legend": [
             {"colour": colour, "label": str(LEGEND[colour]), "value": totals[colour]}
@@ -128,9 +130,15 @@ def complaint_map(session: Session, area: str | None, now: datetime) -> dict[str
         ],
         "caption": gettext("%(count)d complaints", count=sum(totals.values())),
     }
-    bounds = box or _around(points)
-    if bounds is not None:
-        data["bounds"] = bounds.as_dict()
+    boxes = {city: CITY_BOXES.get(city) or _around(points[city]) for city in cities}
+    shown = [city for city in cities if boxes[city] is not None]
+    if shown:
+        data["bounds"] = boxes[shown[0]].as_dict()
+    if len(shown) > 1:
+        names = _names(session, shown)
+        data["insets"] = [
+            {"title": names.get(city, city), "bounds": boxes[city].as_dict()} for city in shown
+        ]
     return data
 
 
@@ -170,19 +178,25 @@ def _clusters(area: str | None, now: datetime, cell: float, length: int) -> Any:
 
 
 def _labels(session: Session, places: dict[str, Cell]) -> list[dict[str, Any]]:
-    names = dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(places))).all())
+    names = _names(session, places)
     return [
-        {**place.centre(), "text": names[code][:100]}
+        {**place.centre(), "text": names[code]}
         for code, place in sorted(places.items())
         if code in names
     ]
 
 
-def _busiest_city(rows: list[Any]) -> str | None:
+def _names(session: Session, codes: Any) -> dict[str, str]:
+    found = session.execute(select(Area.code, Area.name).where(Area.code.in_(list(codes))))
+    return {code: name[:100] for code, name in found.all()}
+
+
+def _cities(rows: list[Any]) -> list[str]:
+    """The cities with complaints, the busiest first."""
     counts: Counter = Counter()
     for row in rows:
         counts[row.place[:5]] += row.count
-    return counts.most_common(1)[0][0] if counts else None
+    return [city for city, _count in counts.most_common()]
 
 
 def _colour(status: str) -> str:
