@@ -9,15 +9,17 @@ their cases, in a few ``INSERT ... SELECT FROM generate_series`` statements: spr
 over the kelurahan of the bundled areas and Qlue's categories (each routed to its agency with
 its service levels), received over the last 90 days, and about 15% answered, as in Jakarta.
 
-Then it times (the median of ``--runs`` runs after a warm-up, the hub and the bare SQL in
-turns), in the same run:
-- each query of the rankings (counts, the two medians, the red backlog) per kelurahan,
-  kecamatan and agency over the 90 days, through the hub (SQLAlchemy) and as the same aggregate
-  written by hand, a plain GROUP BY run with the raw driver (psycopg, planning each query as
-  the hub's connections do);
-- the hub's whole ranking per grouping and its weekly report (last full week against the week
-  before), against the sum of the bare queries they run;
-and prints each time and the ratio hub / bare SQL (target: close to 1). It ends with the
+It then builds the rollups (``simpul complaints rebuild-rollups``) and times (the median of
+``--runs`` runs after a warm-up, the hub and the from-scratch SQL in turns), in the same run:
+- each figure of the rankings (counts, the two medians, the red backlog) per kelurahan,
+  kecamatan and agency over the 90 days, through the hub (reading the rollups) and as the
+  from-scratch aggregate over the cases written by hand, a plain GROUP BY run with the raw
+  driver (psycopg, planning each query as the hub's connections do);
+- the hub's whole ranking per grouping, its rankings page and its weekly report (last full
+  week against the week before), for the city and for one kecamatan, against the sum of the
+  from-scratch queries they stand for;
+and prints each time and the speed-up from-scratch / hub (targets at 1M: 20x for the weekly
+report and the rankings page; a kecamatan's report as fast as the city's). It ends with the
 plans' use of indexes for the weekly queries.
 """
 
@@ -37,6 +39,7 @@ import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from features.complaints import rollups
 from features.complaints.rankings import (
     AGENCY,
     CITY,
@@ -45,9 +48,10 @@ from features.complaints.rankings import (
     KELURAHAN,
     RESPONSE,
     Period,
-    backlog_query,
-    counts_query,
+    Scope,
+    backlogs,
     median_query,
+    period_counts,
     rank,
 )
 from features.complaints.routing import DEFAULT_CATEGORIES, Routing
@@ -62,6 +66,8 @@ POSTGRES = os.environ.get(
 )
 ZONE = ZoneInfo("Asia/Jakarta")
 DAYS = 90
+KECAMATAN_CODE = "31.75.10"
+"""The kecamatan (Cipayung) of the one-kecamatan report."""
 
 LIVE = "NOT EXISTS (SELECT 1 FROM records r WHERE r.id = c.record_id AND r.deleted_at IS NOT NULL)"
 """Not deleted by its source, as written by hand."""
@@ -87,29 +93,32 @@ BARE = {
                                    OR (c.status NOT IN ('resolved', 'closed')
                                        AND c.completion_due_at < %(now)s))
         FROM complaint_cases c {join}
-        WHERE {live} AND c.received_at >= %(start)s AND c.received_at < %(end)s
+        WHERE {live} AND c.received_at >= %(start)s AND c.received_at < %(end)s {scope}
         {group}""",
     RESPONSE: """
         SELECT {key}, percentile_cont(0.5) WITHIN GROUP
                (ORDER BY extract(epoch FROM c.first_response_at - c.received_at))
         FROM complaint_cases c {join}
         WHERE {live} AND c.first_response_at IS NOT NULL
-          AND c.received_at >= %(start)s AND c.received_at < %(end)s
+          AND c.received_at >= %(start)s AND c.received_at < %(end)s {scope}
         {group}""",
     COMPLETION: """
         SELECT {key}, percentile_cont(0.5) WITHIN GROUP
                (ORDER BY extract(epoch FROM c.resolved_at - c.received_at))
         FROM complaint_cases c {join}
         WHERE {live} AND c.status = 'resolved' AND c.resolved_at IS NOT NULL
-          AND c.received_at >= %(start)s AND c.received_at < %(end)s
+          AND c.received_at >= %(start)s AND c.received_at < %(end)s {scope}
         {group}""",
     "backlog": """
         SELECT {key}, count(*)
         FROM complaint_cases c {join}
-        WHERE {live} AND c.status = 'open' AND c.received_at < %(now)s
+        WHERE {live} AND c.status = 'open' AND c.received_at < %(now)s {scope}
         {group}""",
 }
-"""The plain aggregates, as one would write them by hand."""
+"""The plain aggregates over the cases, as one would write them by hand: the from-scratch
+baseline."""
+WITHIN = "AND (c.area_code = %(area)s OR c.area_code LIKE %(area)s || '.%%')"
+"""Within one area, as the cases were filtered before they knew their kecamatan."""
 
 FILL = [
     """CREATE TEMP TABLE bench_villages AS
@@ -211,6 +220,13 @@ def fill(url: str, size: int) -> None:
             )
         for statement in indexes:
             connection.execute(statement)
+    database = Database(url)
+    started = time.perf_counter()
+    with database.session() as session:
+        rollups.rebuild(session, ZONE)
+    print(f"rollups rebuilt in {time.perf_counter() - started:.1f} s")
+    database.dispose()
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
 
 
@@ -233,10 +249,11 @@ def seconds(function: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def bare_sql(figure: str, grouping: str) -> str:
+def bare_sql(figure: str, grouping: str, within: bool = False) -> str:
     key, join = KEYS[grouping]
     group = "" if grouping == CITY else "GROUP BY 1"
-    return BARE[figure].format(key=key, join=join, group=group, live=LIVE)
+    scope = WITHIN if within else ""
+    return BARE[figure].format(key=key, join=join, group=group, live=LIVE, scope=scope)
 
 
 class Bench:
@@ -261,57 +278,61 @@ class Bench:
 
         return run
 
+    def hub_call(self, function: Callable[..., Any], *arguments: Any) -> Callable[[], Any]:
+        def run() -> Any:
+            with self.database.read_session() as session:
+                return function(session, *arguments)
+
+        return run
+
     def bare(self, statements: list[tuple[str, dict]]) -> Callable[[], Any]:
         def run() -> Any:
             return [self.raw.execute(sql, values).fetchall() for sql, values in statements]
 
         return run
 
-    def figure_queries(self, grouping: str, period: Period) -> list[tuple[str, Any, str, dict]]:
-        """(name, hub query, bare SQL, values) of each figure the rankings run."""
+    def figure_queries(
+        self, grouping: str, period: Period
+    ) -> list[tuple[str, Callable[[], Any], str, dict]]:
+        """(name, the hub's way, from-scratch SQL, values) of each figure the rankings read."""
         values = {"start": period.start, "end": period.end, "now": self.now}
+
+        def median(measure: str) -> Callable[[], Any]:
+            query = median_query(grouping, measure, period, "postgresql", stored=True)
+            return self.hub_query(query)
+
         return [
-            ("counts", counts_query(grouping, period, self.now), "counts", values),
-            (
-                "median response",
-                median_query(grouping, RESPONSE, period, "postgresql"),
-                RESPONSE,
-                values,
-            ),
-            (
-                "median completion",
-                median_query(grouping, COMPLETION, period, "postgresql"),
-                COMPLETION,
-                values,
-            ),
-            ("red backlog", backlog_query(grouping, self.now), "backlog", values),
+            ("counts", self.hub_call(period_counts, grouping, period, self.now), "counts", values),
+            ("median response", median(RESPONSE), RESPONSE, values),
+            ("median completion", median(COMPLETION), COMPLETION, values),
+            ("red backlog", self.hub_call(backlogs, grouping, self.now), "backlog", values),
         ]
 
-    def compare(self, label: str, hub: Callable[[], Any], bare: Callable[[], Any]) -> None:
+    def compare(self, label: str, hub: Callable[[], Any], bare: Callable[[], Any]) -> float:
         """Time both ways, each warmed up once, then in turns (so that both meet the same load
-        on the machine); print the medians and their ratio."""
+        on the machine); print the medians and the speed-up; return the hub's seconds."""
         hub()
         bare()
         turns = [(seconds(hub), seconds(bare)) for _ in range(self.runs)]
         hub_seconds = statistics.median(turn[0] for turn in turns)
         bare_seconds = statistics.median(turn[1] for turn in turns)
         print(
-            f"{label:<36} hub {hub_seconds * 1000:9.1f} ms   bare SQL {bare_seconds * 1000:9.1f} ms"
-            f"   ratio {hub_seconds / bare_seconds:5.2f}"
+            f"{label:<40} hub {hub_seconds * 1000:9.1f} ms"
+            f"   from scratch {bare_seconds * 1000:9.1f} ms"
+            f"   speed-up {bare_seconds / hub_seconds:7.1f}"
         )
+        return hub_seconds
 
     def rankings(self, groupings: tuple[str, ...], figures: bool) -> None:
         """Over the last 90 days: each figure's query (if ``figures``) and the whole ranking."""
         period = Period(self.now - timedelta(days=DAYS), self.now)
         for grouping in groupings:
             statements = []
-            for name, query, figure, values in self.figure_queries(grouping, period):
+            for name, hub, figure, values in self.figure_queries(grouping, period):
                 sql = bare_sql(figure, grouping)
                 statements.append((sql, values))
                 if figures:
-                    self.compare(
-                        f"{grouping}: {name}", self.hub_query(query), self.bare([(sql, values)])
-                    )
+                    self.compare(f"{grouping}: {name}", hub, self.bare([(sql, values)]))
             self.compare(
                 f"{grouping}: whole ranking", self.ranking(period, grouping), self.bare(statements)
             )
@@ -337,25 +358,26 @@ class Bench:
 
         return run
 
-    def weekly(self) -> None:
-        """The weekly report of the last full week, per kecamatan and agency."""
+    def weekly(self, area: str | None = None) -> float:
+        """The weekly report of the last full week: of the city, per kecamatan and agency, or
+        of one kecamatan (``area``), per kelurahan and agency."""
+        scope = Scope(area=area)
 
         def run() -> Any:
             with self.database.read_session() as session:
-                return weekly_report(session, self.week, ZONE, self.routing, self.now)
+                return weekly_report(session, self.week, ZONE, self.routing, self.now, scope)
 
         statements = []
-        for grouping in (KECAMATAN, AGENCY, CITY):
+        for grouping in (KELURAHAN if area else KECAMATAN, AGENCY, CITY):
             for week in (self.week, self.week.previous()):
-                for _name, _query, figure, values in self.figure_queries(
-                    grouping, week.period(ZONE)
-                ):
-                    if figure != "backlog":
-                        statements.append((bare_sql(figure, grouping), values))
-            statements.append((bare_sql("backlog", grouping), {"now": self.now}))
-        self.compare(
-            f"weekly report {self.week} ({len(statements)} queries)", run, self.bare(statements)
-        )
+                period = week.period(ZONE)
+                values = {"start": period.start, "end": period.end, "now": self.now, "area": area}
+                for figure in ("counts", RESPONSE, COMPLETION):
+                    statements.append((bare_sql(figure, grouping, bool(area)), values))
+            values = {"now": self.now, "area": area}
+            statements.append((bare_sql("backlog", grouping, bool(area)), values))
+        label = f"weekly report {self.week}{f' of {area}' if area else ''}"
+        return self.compare(label, run, self.bare(statements))
 
     def plan(self) -> None:
         """The scans of the weekly report's counts query."""
@@ -381,7 +403,9 @@ def main() -> None:
         try:
             bench.rankings((KELURAHAN, KECAMATAN, AGENCY), figures=True)
             bench.rankings_page()
-            bench.weekly()
+            city = bench.weekly()
+            kecamatan = bench.weekly(KECAMATAN_CODE)
+            print(f"one kecamatan's weekly report / the city's: {kecamatan / city:.2f}")
             bench.plan()
         finally:
             bench.close()

@@ -19,11 +19,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from features.complaints import notices, outbox
+from features.complaints import notices, outbox, rollups
 from features.complaints.access import may_handle
 from features.complaints.cases import KIND
 from features.complaints.kind import COMPLAINT
-from features.complaints.models import ComplaintCase, ComplaintEvent
+from features.complaints.models import ComplaintCase, ComplaintEvent, area_parts
 from features.complaints.queries import complaints, visible_complaints
 from features.complaints.routing import Routing
 from features.complaints.statuses import (
@@ -104,12 +104,13 @@ def answer(
     note = _note(note)
     _check_answer(case, status, photos, resolution)
     digests = [_store_photo(storage, photo, max_bytes) for photo in photos]
-    previous = case.status
+    previous, before = case.status, rollups.snapshot(case)
     now = utcnow()
     case.status, case.updated_at = status, now
     case.first_response_at = case.first_response_at or now
     if status in FINISHED:
         case.resolved_at, case.resolution = now, resolution if status == CLOSED else None
+    rollups.moved(session, [(before, rollups.after(case))])
     event = _event(session, case, user, "answer", previous, note, photos=digests)
     event.client_id = client_id or None
     audit(
@@ -147,7 +148,7 @@ def hand_off(
         raise Problem("area", _l("Unknown area %(code)s.", code=area_code), "area_code")
     if agency_code and routing.agency(agency_code) is None:
         raise Problem("agency", _l("Unknown agency %(code)s.", code=agency_code), "agency_code")
-    previous = case.status
+    previous, before = case.status, rollups.snapshot(case)
     detail = {
         "from_area": case.area_code,
         "from_agency": case.agency_code,
@@ -155,10 +156,12 @@ def hand_off(
         "to_agency": agency_code or case.agency_code,
     }
     case.area_code, case.agency_code = detail["to_area"], detail["to_agency"]
+    case.district_code, case.regency_code = area_parts(case.area_code)
     case.assignee_id = None
     if may_move(case.status, DISPOSITION):
         case.status = DISPOSITION
     case.updated_at = utcnow()
+    rollups.moved(session, [(before, rollups.after(case))])
     event = _event(session, case, user, "handoff", previous, _note(note), **detail)
     audit(session, user, "complaint.handoff", "complaint", record_id, **detail)
     before = (detail["from_area"], detail["from_agency"])
@@ -195,10 +198,11 @@ def merge(
     if case.status in FINISHED:
         raise Problem("finished", _l("This complaint is already finished."), "status")
     note = str(_l("Duplicate of complaint #%(id)d.", id=into_id))
-    previous, now = case.status, utcnow()
+    previous, now, before = case.status, utcnow(), rollups.snapshot(case)
     case.status, case.resolution, case.duplicate_of_id = CLOSED, "duplicate", into_id
     case.resolved_at, case.updated_at = now, now
     case.first_response_at = case.first_response_at or now
+    rollups.moved(session, [(before, rollups.after(case))])
     event = _event(session, case, user, "merge", previous, note, into=into_id)
     audit(session, user, "complaint.merge", "complaint", record_id, into=into_id)
     if writes_back:
@@ -212,11 +216,12 @@ def reopen(session: Session, user: User, record_id: int, note: str) -> Complaint
     case = handled_case(session, user, record_id)
     if case.status not in FINISHED:
         raise Problem("not_finished", _l("Only a finished complaint can be reopened."), "status")
-    previous = case.status
+    previous, before = case.status, rollups.snapshot(case)
     case.status, case.resolution, case.resolved_at = OPEN, None, None
     case.duplicate_of_id = None
     case.reopened += 1
     case.updated_at = case.remind_at = utcnow()
+    rollups.moved(session, [(before, rollups.after(case))])
     event = _event(session, case, user, "reopen", previous, _note(note))
     audit(session, user, "complaint.reopen", "complaint", record_id)
     notices.reopened(current_hub(), session, [case], user)

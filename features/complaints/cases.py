@@ -14,12 +14,13 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from features.complaints.models import ComplaintCase, ComplaintEvent
+from features.complaints import rollups
+from features.complaints.models import ComplaintCase, ComplaintEvent, area_parts, overdue_moment
 from features.complaints.reminders import first_look
 from features.complaints.routing import Routing
 from features.complaints.settings import ReminderSettings
 from features.complaints.statuses import CANONICAL, FINISHED, OPEN
-from hub.api import RecordChange, utcnow
+from hub.api import Record, RecordChange, utcnow
 
 KIND = "complaint"
 SOURCE_ACTOR = "source"
@@ -46,22 +47,32 @@ def follow_changes(
         case.record_id: case
         for case in session.scalars(select(ComplaintCase).where(ComplaintCase.record_id.in_(ids)))
     }
+    found = select(Record.id, Record.deleted_at.is_not(None)).where(Record.id.in_(ids))
+    deleted = dict(session.execute(found).all())
     now = utcnow()
     events = []
+    moves: list[tuple[rollups.Snapshot | None, rollups.Snapshot | None]] = []
     for change in complaints:
         case = cases.get(change.record_id)
         if case is None:
             followed.new.append(new_case(routing, rules, change, now))
-        elif change.status != change.previous_status and change.status != case.status:
+            followed.new[-1]["source_deleted"] = bool(deleted.get(change.record_id))
+            moves.append((None, rollups.snapshot(ComplaintCase(**followed.new[-1]))))
+            continue
+        before = rollups.snapshot(case)
+        case.source_deleted = bool(deleted.get(change.record_id))
+        if change.status != change.previous_status and change.status != case.status:
             events.append(follow_status(case, _status(change.status), change.updated_at or now))
             if events[-1]["action"] == "dispute":
                 followed.disputed.append(case)
+        moves.append((before, rollups.after(case)))
     # Core inserts, one statement a page: the ORM's bulk insert would split the rows by which
     # columns are None, into hundreds of statements.
     if followed.new:
         session.execute(insert(ComplaintCase.__table__), followed.new)
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
+    rollups.moved(session, moves)
     return followed
 
 
@@ -74,11 +85,14 @@ def new_case(
     status = _status(change.status)
     answered_at = change.updated_at or now
     rule = routing.rule(change.category)
+    district, regency = area_parts(change.area_code)
     case = {
         "record_id": change.record_id,
         "status": status,
         "category": change.category,
         "area_code": change.area_code,
+        "district_code": district,
+        "regency_code": regency,
         "agency_code": rule.agency if rule else None,
         "received_at": received,
         "first_response_at": answered_at if status != OPEN else None,
@@ -88,6 +102,7 @@ def new_case(
         "reopened": 0,
         "updated_at": now,
     }
+    case["overdue_at"] = overdue_moment(case)
     case["remind_at"] = first_look(ComplaintCase(**case), rules, now)
     return case
 

@@ -6,10 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from features.complaints.statuses import FINISHED
 from hub.api import Base, BigId, Json, UTCDateTime, utcnow
+
+RESPONDED = text("first_response_at IS NOT NULL AND source_deleted IS false")
+"""The cases a median response reads (the index of them holds all it reads)."""
+COMPLETED = text("status = 'resolved' AND resolved_at IS NOT NULL AND source_deleted IS false")
+"""The cases a median completion reads."""
 
 
 class ComplaintCase(Base):
@@ -18,7 +24,9 @@ class ComplaintCase(Base):
     ``status`` is the hub's canonical status; ``area_code`` and ``agency_code`` are where the
     complaint is routed now (a hand-off moves them); the timestamps feed SLA and rankings.
     ``remind_at`` is when the scheduler next looks at it, to tell people that a deadline
-    approaches or passed (None: nothing more to tell).
+    approaches or passed (None: nothing more to tell). ``district_code`` and ``regency_code``
+    are the kecamatan and the city of ``area_code`` (by its prefix), so that a filter on either
+    is an index lookup; ``source_deleted`` mirrors whether the source deleted the record.
     """
 
     __tablename__ = "complaint_cases"
@@ -28,6 +36,31 @@ class ComplaintCase(Base):
         Index("ix_complaint_cases_status_received", "status", "received_at"),
         Index("ix_complaint_cases_received", "received_at"),
         Index("ix_complaint_cases_remind_at", "remind_at"),
+        Index("ix_complaint_cases_district_received", "district_code", "received_at"),
+        Index("ix_complaint_cases_regency_received", "regency_code", "received_at"),
+        Index("ix_complaint_cases_overdue_at", "overdue_at"),
+        Index(
+            "ix_complaint_cases_responses",
+            "received_at",
+            "regency_code",
+            "district_code",
+            "area_code",
+            "agency_code",
+            "first_response_at",
+            postgresql_where=RESPONDED,
+            sqlite_where=RESPONDED,
+        ),
+        Index(
+            "ix_complaint_cases_completions",
+            "received_at",
+            "regency_code",
+            "district_code",
+            "area_code",
+            "agency_code",
+            "resolved_at",
+            postgresql_where=COMPLETED,
+            sqlite_where=COMPLETED,
+        ),
     )
 
     record_id: Mapped[int] = mapped_column(
@@ -50,6 +83,96 @@ class ComplaintCase(Base):
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    district_code: Mapped[str | None] = mapped_column(
+        String(16), default=lambda context: _part(context, 0)
+    )
+    regency_code: Mapped[str | None] = mapped_column(
+        String(16), default=lambda context: _part(context, 1)
+    )
+    source_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    overdue_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=lambda context: overdue_moment(context.get_current_parameters())
+    )
+
+
+DISTRICT_PARTS, REGENCY_PARTS = 3, 2
+"""How many parts the code of a kecamatan (``31.75.10``) and of a city (``31.75``) has."""
+
+
+def area_parts(code: str | None) -> tuple[str | None, str | None]:
+    """The kecamatan and the city that area ``code`` lies in, by its prefix (either is
+    ``code`` itself when it is of that level; None when ``code`` is higher)."""
+    parts = code.split(".") if code else []
+    return (
+        ".".join(parts[:DISTRICT_PARTS]) if len(parts) >= DISTRICT_PARTS else None,
+        ".".join(parts[:REGENCY_PARTS]) if len(parts) >= REGENCY_PARTS else None,
+    )
+
+
+def overdue_moment(case: Any) -> datetime | None:
+    """When a case (its columns, as a mapping or attributes) is overdue from, as things stand:
+    its response due time while it has no first response, or its completion due time while it
+    is not finished, whichever comes first; None if neither."""
+    value = case.get if isinstance(case, dict) else lambda name: getattr(case, name)
+    moments = []
+    if value("first_response_at") is None and value("response_due_at") is not None:
+        moments.append(value("response_due_at"))
+    if value("status") not in FINISHED and value("completion_due_at") is not None:
+        moments.append(value("completion_due_at"))
+    return min(moments) if moments else None
+
+
+def _part(context: Any, index: int) -> str | None:
+    """The kecamatan (0) or city (1) of the ``area_code`` being inserted."""
+    return area_parts(context.get_current_parameters().get("area_code"))[index]
+
+
+class ComplaintDaily(Base):
+    """The complaints received on one local ``day`` of one kelurahan, agency and category (''
+    for none), counted by what became of them; kept by :mod:`features.complaints.rollups`."""
+
+    __tablename__ = "complaint_daily"
+    __table_args__ = (
+        Index("ix_complaint_daily_district_day", "district_code", "day"),
+        Index("ix_complaint_daily_regency_day", "regency_code", "day"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(100), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16))
+    regency_code: Mapped[str] = mapped_column(String(16))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    closed_not_fixed: Mapped[int] = mapped_column(Integer, default=0)
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    """Those overdue before the rollups' ``overdue_until``."""
+
+
+class ComplaintBacklog(Base):
+    """How many complaints of one kelurahan and agency ('' for none) are open now."""
+
+    __tablename__ = "complaint_backlog"
+
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16))
+    regency_code: Mapped[str] = mapped_column(String(16))
+    open: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ComplaintRollupState(Base):
+    """Whether the rollups are built, in which time zone their days are, and up to when their
+    overdue counts go (one row)."""
+
+    __tablename__ = "complaint_rollup_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    overdue_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ComplaintEvent(Base):

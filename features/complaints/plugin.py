@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from features.complaints import cases, digest, jobs, notices, photos, reminders, summary
+from features.complaints import cases, digest, jobs, notices, photos, reminders, rollups, summary
+from features.complaints.commands import complaints
 from features.complaints.kind import COMPLAINT
 from features.complaints.settings import SETTINGS, reminders_of, routing_of
 from features.complaints.views import handling, listing, rankings
@@ -105,7 +107,13 @@ def register_periodic_tasks() -> list[PeriodicTask]:
         PeriodicTask("complaints.reminders", reminders.remind_due),
         PeriodicTask("complaints.digest", digest.send_due),
         PeriodicTask("complaints.summary", summary.send_due),
+        PeriodicTask("complaints.rollups", rollups.advance_due),
     ]
+
+
+@hookimpl
+def register_commands() -> list[click.Command]:
+    return [complaints]
 
 
 @hookimpl

@@ -9,6 +9,12 @@ overdue now. Groups are ranked by the Wilson lower bound of their response rate 
 ranking by chance. The red backlog counts the complaints still waiting (status open) at a
 moment, whenever they came in.
 
+When the rollups are built (:mod:`features.complaints.rollups`), the counts of a period's
+whole local days, overdue among them, come from ``complaint_daily`` (overdue corrected by the
+cases whose overdue moment lies between the rollups' ``overdue_until`` and the moment asked
+for), those of the hours before its first midnight and after its last from the cases, and the
+backlog from ``complaint_backlog``; the medians are exact, from the period's cases through
+partial covering indexes. Before the rollups are built, every figure is counted from the cases.
 Each figure is one SQL aggregate grouped in the database. Medians use PostgreSQL's
 ``percentile_cont(0.5) WITHIN GROUP``; SQLite has no percentile function, so there the middle
 row (or the two middle rows) of each group is picked with ``row_number() OVER`` and averaged.
@@ -38,11 +44,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from features.complaints.models import ComplaintCase
+from features.complaints import rollups
+from features.complaints.models import ComplaintBacklog, ComplaintCase, ComplaintDaily
 from features.complaints.routing import Routing
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from features.complaints.wilson import wilson_lower_bound
-from hub.api import Area, Record, within
+from hub.api import Area, Record
 
 KELURAHAN, KECAMATAN, AGENCY, CITY = "kelurahan", "kecamatan", "agency", "city"
 GROUPINGS = {
@@ -78,11 +85,16 @@ class Scope:
     agency: str | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
+        return self.clauses_of(ComplaintCase)
+
+    def clauses_of(self, table: type) -> list[ColumnElement[bool]]:
+        """The clauses on ``table``'s kelurahan, kecamatan, city and agency columns."""
         clauses = []
         if self.area:
-            clauses.append(within(ComplaintCase.area_code, self.area))
+            columns = (table.area_code, table.district_code, table.regency_code)
+            clauses.append(rollups.area_clause(*columns, self.area))
         if self.agency:
-            clauses.append(ComplaintCase.agency_code == self.agency)
+            clauses.append(table.agency_code == self.agency)
         return clauses
 
 
@@ -132,25 +144,30 @@ def overdue(at: datetime) -> ColumnElement[bool]:
     )
 
 
-def group_key(grouping: str) -> ColumnElement | None:
-    """The SQL expression a grouping groups by; None for ``CITY`` (one group)."""
+def group_key(grouping: str, table: type | None = None) -> ColumnElement | None:
+    """The SQL expression a grouping groups by; None for ``CITY`` (one group). With a
+    ``table`` (the cases or a rollup), its kecamatan column rather than the areas' parents."""
     if grouping == KELURAHAN:
-        return ComplaintCase.area_code
+        return (table or ComplaintCase).area_code
     if grouping == KECAMATAN:
+        if table is not None:
+            return table.district_code
         return case(
             (Area.level == "village", Area.parent_code),
             (Area.level == "district", Area.code),
         )
     if grouping == AGENCY:
-        return ComplaintCase.agency_code
+        return (table or ComplaintCase).agency_code
     if grouping == CITY:
         return None
     raise ValueError(f"unknown grouping {grouping!r} (expected {', '.join(GROUPINGS)}, {CITY})")
 
 
-def counts_query(grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE) -> Select:
+def counts_query(
+    grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE, stored: bool = False
+) -> Select:
     """Per group: ``key, received, answered, resolved, closed_not_fixed, overdue`` (overdue at
-    ``at``)."""
+    ``at``). ``stored``: read the cases' kecamatan and deletion columns, joining nothing."""
     return _grouped(
         grouping,
         func.count().label("received"),
@@ -158,18 +175,44 @@ def counts_query(grouping: str, period: Period, at: datetime, scope: Scope = EVE
         func.count(case((ComplaintCase.status == RESOLVED, 1))).label("resolved"),
         func.count(case((ComplaintCase.status == CLOSED, 1))).label("closed_not_fixed"),
         func.count(case((overdue(at), 1))).label("overdue"),
+        stored=stored,
     ).where(*period.clauses(), *scope.clauses())
 
 
-def backlog_query(grouping: str, at: datetime, scope: Scope = EVERYWHERE) -> Select:
+def backlog_query(
+    grouping: str, at: datetime, scope: Scope = EVERYWHERE, stored: bool = False
+) -> Select:
     """Per group: ``key, backlog``, the complaints received before ``at`` and still open."""
-    return _grouped(grouping, func.count().label("backlog")).where(
+    return _grouped(grouping, func.count().label("backlog"), stored=stored).where(
         ComplaintCase.status == OPEN, ComplaintCase.received_at < at, *scope.clauses()
     )
 
 
+def backlogs(
+    session: Session, grouping: str, at: datetime, scope: Scope = EVERYWHERE
+) -> dict[str | None, int]:
+    """The red backlog of each group that has one (see :func:`backlog_query`): the rollup's
+    open complaints, less those received at or after ``at``."""
+    if rollups.zone_of(session) is None:
+        return dict(session.execute(backlog_query(grouping, at, scope)).all())
+    key = group_key(grouping, ComplaintBacklog)
+    query = rollups.backlog_rollup_query(key, scope.clauses_of(ComplaintBacklog))
+    found = {rollups.key_of(k): count for k, count in session.execute(query)}
+    later = _grouped(grouping, func.count(), stored=True).where(
+        ComplaintCase.status == OPEN, ComplaintCase.received_at >= at, *scope.clauses()
+    )
+    for k, count in session.execute(later):
+        found[k] = found.get(k, 0) - count
+    return {k: count for k, count in found.items() if count > 0}
+
+
 def median_query(
-    grouping: str, measure: str, period: Period, dialect: str, scope: Scope = EVERYWHERE
+    grouping: str,
+    measure: str,
+    period: Period,
+    dialect: str,
+    scope: Scope = EVERYWHERE,
+    stored: bool = False,
 ) -> Select:
     """Per group: ``key, seconds``, the median seconds from receipt to the first response
     (``RESPONSE``) or to the fix (``COMPLETION``), over the complaints that have one."""
@@ -177,8 +220,8 @@ def median_query(
     where = [condition, *period.clauses(), *scope.clauses()]
     if dialect == "postgresql":
         median = func.percentile_cont(0.5).within_group(seconds)
-        return _grouped(grouping, median.label("seconds")).where(*where)
-    return _median_by_rows(grouping, seconds, where)
+        return _grouped(grouping, median.label("seconds"), stored=stored).where(*where)
+    return _median_by_rows(grouping, seconds, where, stored)
 
 
 def rank(
@@ -192,7 +235,7 @@ def rank(
     """Every figure of each group with complaints in ``period`` or a backlog at ``now``, best
     first (see :func:`ranked`)."""
     figures = period_figures(session, grouping, period, now, scope)
-    for key, backlog in session.execute(backlog_query(grouping, now, scope)):
+    for key, backlog in backlogs(session, grouping, now, scope).items():
         figures.setdefault(key, Figures(key)).backlog = backlog
     name_groups(session, grouping, figures.values(), routing)
     return ranked(figures.values())
@@ -202,24 +245,87 @@ def period_figures(
     session: Session, grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE
 ) -> dict[str | None, Figures]:
     """The counts and medians of the complaints received in ``period``, by group key."""
-    figures: dict[str | None, Figures] = {}
-    for row in session.execute(counts_query(grouping, period, at, scope)):
-        figures[row.key] = Figures(
-            row.key,
-            received=row.received,
-            answered=row.answered,
-            resolved=row.resolved,
-            closed_not_fixed=row.closed_not_fixed,
-            overdue=row.overdue,
-        )
+    figures = period_counts(session, grouping, period, at, scope)
+    stored = rollups.zone_of(session) is not None
     dialect = session.get_bind().dialect.name
     for measure, figure in MEDIANS.items():
-        query = median_query(grouping, measure, period, dialect, scope)
+        query = median_query(grouping, measure, period, dialect, scope, stored)
         for key, seconds in session.execute(query):
             if seconds is not None:
                 hours = float(seconds) / SECONDS_PER_HOUR
                 setattr(figures.setdefault(key, Figures(key)), figure, hours)
     return figures
+
+
+def period_counts(
+    session: Session, grouping: str, period: Period, at: datetime, scope: Scope = EVERYWHERE
+) -> dict[str | None, Figures]:
+    """The counts (received to overdue, no medians) of the complaints received in ``period``:
+    from the rollups when they are built, else from the cases."""
+    state = rollups.state_of(session)
+    if state is None:
+        return _counted(session, counts_query(grouping, period, at, scope))
+    return _rolled_up(session, grouping, period, at, scope, state)
+
+
+def _counted(
+    session: Session, query: Select, into: dict[str | None, Figures] | None = None
+) -> dict[str | None, Figures]:
+    """Add the counts of each row of ``query`` (see :func:`counts_query`) to its group's."""
+    figures = {} if into is None else into
+    for row in session.execute(query):
+        group = figures.setdefault(row.key, Figures(row.key))
+        group.received += row.received
+        group.answered += row.answered
+        group.resolved += row.resolved
+        group.closed_not_fixed += row.closed_not_fixed
+        group.overdue += getattr(row, "overdue", 0)
+    return figures
+
+
+def _rolled_up(
+    session: Session, grouping: str, period: Period, at: datetime, scope: Scope, state
+) -> dict[str | None, Figures]:
+    """The counts of the rollups' whole days of ``period``, and those of the cases of the hours
+    before the first midnight and after the last."""
+    days = rollups.whole_days(period.start, period.end, state.zone)
+    if days is None:
+        return _counted(session, counts_query(grouping, period, at, scope, stored=True))
+    first, last = days
+    whole = Period(rollups.midnight(first, state.zone), rollups.midnight(last, state.zone))
+    key = group_key(grouping, ComplaintDaily)
+    query = rollups.daily_query(key, first, last, scope.clauses_of(ComplaintDaily))
+    figures: dict[str | None, Figures] = {}
+    for row in session.execute(query):
+        figures[rollups.key_of(row.key)] = Figures(
+            rollups.key_of(row.key),
+            received=int(row.received),
+            answered=int(row.answered),
+            resolved=int(row.resolved),
+            closed_not_fixed=int(row.closed_not_fixed),
+            overdue=int(row.overdue),
+        )
+    for edge in (Period(period.start, whole.start), Period(whole.end, period.end)):
+        if edge.start < edge.end:
+            _counted(session, counts_query(grouping, edge, at, scope, stored=True), figures)
+    if grouping == CITY:
+        figures.setdefault(None, Figures(None))
+    for key, change in session.execute(_overdue_since(grouping, whole, at, scope, state)):
+        if change:
+            figures.setdefault(key, Figures(key)).overdue += change
+    return figures
+
+
+def _overdue_since(grouping: str, whole: Period, at: datetime, scope: Scope, state) -> Select:
+    """Per group: how many more of the complaints received in ``whole`` are overdue at ``at``
+    than the rollups count (overdue before their ``overdue_until``): a range of the
+    ``overdue_at`` index between the two moments."""
+    until = state.overdue_until
+    low, high, sign = (until, at, 1) if until <= at else (at, until, -1)
+    between = [ComplaintCase.overdue_at >= low, ComplaintCase.overdue_at < high]
+    return _grouped(grouping, (sign * func.count()).label("change"), stored=True).where(
+        *between, *whole.clauses(), *scope.clauses()
+    )
 
 
 def name_groups(
@@ -267,20 +373,23 @@ def _rank_order(group: Figures) -> tuple[float, float, str]:
     )
 
 
-def _grouped(grouping: str, *figures: ColumnElement) -> Select:
+def _grouped(grouping: str, *figures: ColumnElement, stored: bool = False) -> Select:
     """``SELECT key, figures`` over the cases of complaints not deleted, grouped by ``grouping``."""
-    key = group_key(grouping)
+    key = group_key(grouping, ComplaintCase if stored else None)
     query = select((key if key is not None else literal(None)).label("key"), *figures)
-    query = _from_cases(query, grouping)
+    query = _from_cases(query, grouping, stored)
     return query.group_by(key) if key is not None else query
 
 
-def _from_cases(query: Select, grouping: str) -> Select:
+def _from_cases(query: Select, grouping: str, stored: bool = False) -> Select:
     """``query`` over the complaint cases whose record the source has not deleted.
 
     The deleted records are few: asking for them (an anti-join) rather than joining every live
-    record lets the database skip the wide records table when an index finds them.
+    record lets the database skip the wide records table when an index finds them. ``stored``:
+    the cases' own kecamatan and deletion columns instead, with no join.
     """
+    if stored:
+        return query.select_from(ComplaintCase).where(ComplaintCase.source_deleted.is_(False))
     query = query.select_from(ComplaintCase)
     if grouping == KECAMATAN:
         query = query.outerjoin(Area, Area.code == ComplaintCase.area_code)
@@ -310,10 +419,12 @@ def _epoch(column: ColumnElement) -> ColumnElement:
     return cast(func.strftime("%s", column), Integer)
 
 
-def _median_by_rows(grouping: str, seconds: ColumnElement, where: list) -> Select:
+def _median_by_rows(
+    grouping: str, seconds: ColumnElement, where: list, stored: bool = False
+) -> Select:
     """The median without a percentile function: number each group's values in order and
     average the middle one (odd count) or two (even count): ``n <= 2 * row <= n + 2``."""
-    key = group_key(grouping)
+    key = group_key(grouping, ComplaintCase if stored else None)
     partition = {"partition_by": key} if key is not None else {}
     values = _from_cases(
         select(
@@ -323,6 +434,7 @@ def _median_by_rows(grouping: str, seconds: ColumnElement, where: list) -> Selec
             func.count().over(**partition).label("size"),
         ),
         grouping,
+        stored,
     ).where(*where)
     numbered = values.subquery("numbered")
     middle = (2 * numbered.c.position).between(numbered.c.size, numbered.c.size + 2)

@@ -29,7 +29,7 @@ from features.complaints.rankings import (
     Figures,
     Period,
     Scope,
-    backlog_query,
+    backlogs,
     name_groups,
     period_figures,
     ranked,
@@ -218,7 +218,7 @@ def _compare(
     previous = period_figures(session, grouping, week.previous().period(zone), now, scope)
     if grouping == CITY:
         current.setdefault(None, Figures(None))
-    for key, backlog in session.execute(backlog_query(grouping, now, scope)):
+    for key, backlog in backlogs(session, grouping, now, scope).items():
         current.setdefault(key, Figures(key)).backlog = backlog
     for key in previous.keys() - current.keys():
         current[key] = Figures(key)

@@ -172,7 +172,10 @@ def test_the_default_wall_has_the_features_screens_then_each_plugins(sqlite_url,
     assert screens[:3] == ["complaints", "complaints-map", "wards-and-sources"]
     assert {"jobs", "finance", "hr", "floods"} <= set(screens[3:])
     shown = {name: widgets_of(client, name) for name in ("jobs", "finance", "hr", "floods")}
-    assert set(shown["jobs"]) == {"jobs.vacancies", "jobs.seekers"}
+    assert list(shown["jobs"]) == [
+        *("jobs.vacancies", "jobs.seekers", "jobs.placed"),
+        *("jobs.sectors", "jobs.weeks", "jobs.latest"),
+    ]
     assert {w["status"] for tiles in shown.values() for w in tiles.values()} == {"ok"}
 
 

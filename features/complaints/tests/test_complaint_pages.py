@@ -343,6 +343,7 @@ def test_plugins_json_lists_the_feature_as_a_plugin_of_the_hub(small_city: Flask
             "records_changed",
             "register_agencies",
             "register_blueprints",
+            "register_commands",
             "register_menu_items",
             "register_migrations",
             "register_periodic_tasks",

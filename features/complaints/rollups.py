@@ -1,0 +1,380 @@
+"""Rollups: the rankings' counts kept as they change, so that a report reads a few rows a day.
+
+``complaint_daily`` counts the complaints received on each local day (in the zone the rollups
+were built in) per kelurahan, agency and category: received, answered (a first response),
+resolved, closed not fixed, and overdue before the state's ``overdue_until``.
+``complaint_backlog`` counts the complaints open now per kelurahan and agency. Every change that
+moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
+reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
+of the case before the change and one with :func:`after` after it, and give both to
+:func:`moved`. Until :func:`rebuild` has run once (``simpul complaints rebuild-rollups``), there
+are no rollups: nothing is kept and the rankings count the cases themselves.
+
+Overdue depends on the clock: each case keeps the moment it is overdue from as things stand
+(``overdue_at``), and the daily counts hold those overdue before ``overdue_until``, a moment the
+periodic task :func:`advance` moves up to now. Overdue at any moment ``at`` is then the count
+plus the cases whose ``overdue_at`` lies between ``overdue_until`` and ``at`` (or less those
+between ``at`` and it), a short range of the ``overdue_at`` index. The medians are not kept
+here: the rankings read them from the period's cases through partial covering indexes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from features.complaints.audience import DEPTH
+from features.complaints.models import (
+    ComplaintBacklog,
+    ComplaintCase,
+    ComplaintDaily,
+    ComplaintRollupState,
+    area_parts,
+    overdue_moment,
+)
+from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
+from hub.api import Hub, Record, level_of, utcnow, within
+
+NONE = ""
+"""What stands for no kelurahan, agency or category in a rollup's key."""
+STATE_ID = 1
+BATCH = 5000
+COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What of a case the rollups count."""
+
+    received_at: datetime
+    area_code: str | None
+    agency_code: str | None
+    category: str | None
+    status: str
+    answered: bool
+    deleted: bool
+    overdue_at: datetime | None
+
+
+@dataclass(frozen=True)
+class State:
+    """The zone of the rollups' days, and up to when their overdue counts go."""
+
+    zone: ZoneInfo
+    overdue_until: datetime
+
+
+def snapshot(case: ComplaintCase) -> Snapshot:
+    return Snapshot(
+        case.received_at,
+        case.area_code,
+        case.agency_code,
+        case.category,
+        case.status,
+        case.first_response_at is not None,
+        bool(case.source_deleted),
+        overdue_moment(case),
+    )
+
+
+def after(case: ComplaintCase) -> Snapshot:
+    """The snapshot of a changed case, its ``overdue_at`` brought up to date."""
+    case.overdue_at = overdue_moment(case)
+    return snapshot(case)
+
+
+def overdue_moment_sql() -> ColumnElement:
+    """SQL for :func:`~features.complaints.models.overdue_moment` of each case."""
+    unfinished = ComplaintCase.status.not_in(FINISHED)
+    response_first = and_(
+        ComplaintCase.first_response_at.is_(None),
+        ComplaintCase.response_due_at.is_not(None),
+        ~unfinished
+        | ComplaintCase.completion_due_at.is_(None)
+        | (ComplaintCase.response_due_at <= ComplaintCase.completion_due_at),
+    )
+    return case(
+        (response_first, ComplaintCase.response_due_at),
+        (unfinished, ComplaintCase.completion_due_at),
+    )
+
+
+def state_of(session: Session, lock: str | None = None) -> State | None:
+    """The rollups' state; None while they are not built. ``lock``: ``"share"`` while a change
+    moves the counts, ``"update"`` while :func:`advance` moves ``overdue_until``."""
+    query = select(ComplaintRollupState).where(ComplaintRollupState.id == STATE_ID)
+    if lock:
+        query = query.with_for_update(read=lock == "share")
+    found = session.scalars(query).one_or_none()
+    return State(ZoneInfo(found.zone), found.overdue_until) if found else None
+
+
+def zone_of(session: Session) -> ZoneInfo | None:
+    """The zone the rollups' days are in; None while they are not built."""
+    state = state_of(session)
+    return state.zone if state else None
+
+
+def moved(session: Session, changes: Iterable[tuple[Snapshot | None, Snapshot | None]]) -> None:
+    """Move the rollups by each ``(before, after)`` of a case (None: the case did not exist)."""
+    state = state_of(session, lock="share")
+    if state is None:
+        return
+    daily: Counter[tuple] = Counter()
+    backlog: Counter[tuple] = Counter()
+    for before, after_change in changes:
+        for each, sign in ((before, -1), (after_change, 1)):
+            if each is not None and not each.deleted:
+                _count(daily, backlog, each, state, sign)
+    _upsert(session, ComplaintDaily, daily, COUNTS)
+    _upsert(session, ComplaintBacklog, backlog, ("open",))
+
+
+def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = None) -> int:
+    """Count every case again, with days in ``zone`` and overdue before ``overdue_until`` (by
+    default now); return how many cases were counted. The changes made meanwhile wait for it
+    (they move the counts under a share of the state's lock), but for the first build."""
+    row = session.get(ComplaintRollupState, STATE_ID, with_for_update=True)
+    if row is None and session.get_bind().dialect.name == "postgresql":
+        # No change waits for a state that is not there yet: hold them off the cases instead.
+        session.execute(text("LOCK TABLE complaint_cases IN SHARE ROW EXCLUSIVE MODE"))
+    _refresh_cases(session)
+    session.execute(delete(ComplaintDaily))
+    session.execute(delete(ComplaintBacklog))
+    now = utcnow()
+    until = overdue_until or now
+    if row is None:
+        row = ComplaintRollupState(id=STATE_ID)
+        session.add(row)
+    row.zone, row.overdue_until, row.built_at = zone.key, until, now
+    session.flush()
+    state = State(zone, until)
+    columns = (
+        ComplaintCase.received_at,
+        ComplaintCase.area_code,
+        ComplaintCase.agency_code,
+        ComplaintCase.category,
+        ComplaintCase.status,
+        ComplaintCase.first_response_at.is_not(None),
+        ComplaintCase.overdue_at,
+    )
+    rows = session.execute(
+        select(*columns).where(ComplaintCase.source_deleted.is_(False)),
+        execution_options={"yield_per": BATCH},
+    )
+    daily: Counter[tuple] = Counter()
+    backlog: Counter[tuple] = Counter()
+    counted = 0
+    for received, area, agency, category, status, answered, overdue_at in rows:
+        each = Snapshot(received, area, agency, category, status, bool(answered), False, overdue_at)
+        _count(daily, backlog, each, state, 1)
+        counted += 1
+    _insert(session, ComplaintDaily, daily, COUNTS)
+    _insert(session, ComplaintBacklog, backlog, ("open",))
+    return counted
+
+
+def advance_due(hub: Hub, now: datetime) -> int:
+    """The periodic task: count into the rollups the complaints that became overdue. A hub
+    with no complaint yet builds its rollups here; one that has complaints, with
+    ``simpul complaints rebuild-rollups``."""
+    with hub.db.session() as session:
+        if state_of(session) is None and session.scalar(select(ComplaintCase.record_id)) is None:
+            rebuild(session, ZoneInfo(hub.settings.timezone))
+            return 0
+        return advance(session, now)
+
+
+def advance(session: Session, now: datetime) -> int:
+    """Count the cases that became overdue since ``overdue_until`` and move it up to ``now``;
+    return how many were counted."""
+    state = state_of(session, lock="update")
+    if state is None or now <= state.overdue_until:
+        return 0
+    columns = (
+        ComplaintCase.received_at,
+        ComplaintCase.area_code,
+        ComplaintCase.agency_code,
+        ComplaintCase.category,
+    )
+    rows = session.execute(
+        select(*columns).where(
+            ComplaintCase.overdue_at >= state.overdue_until,
+            ComplaintCase.overdue_at < now,
+            ComplaintCase.source_deleted.is_(False),
+        )
+    ).all()
+    daily: Counter[tuple] = Counter()
+    for received, area, agency, category in rows:
+        day = received.astimezone(state.zone).date()
+        daily[(day, area or NONE, agency or NONE, category or NONE, "overdue")] += 1
+    _upsert(session, ComplaintDaily, daily, COUNTS)
+    session.execute(
+        update(ComplaintRollupState)
+        .where(ComplaintRollupState.id == STATE_ID)
+        .values(overdue_until=now)
+    )
+    return len(rows)
+
+
+def whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date] | None:
+    """The local days from the first midnight at or after ``start`` up to the last one at or
+    before ``end`` (the second day excluded); None when there is no whole day between."""
+    first = start.astimezone(zone).date()
+    if midnight(first, zone) < start:
+        first += timedelta(days=1)
+    last = end.astimezone(zone).date()
+    return (first, last) if first < last else None
+
+
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def area_clause(area: ColumnElement, district: ColumnElement, regency: ColumnElement, code: str):
+    """SQL: kelurahan column ``area`` lies within area ``code``, read from the column of its
+    level (a kecamatan's or city's code is an equality lookup)."""
+    level = level_of(code)
+    if DEPTH[level] == DEPTH["district"]:
+        return district == code
+    if DEPTH[level] == DEPTH["regency"]:
+        return regency == code
+    if DEPTH[level] > DEPTH["district"]:
+        return area == code
+    return within(area, code)
+
+
+def daily_query(grouping_key: ColumnElement | None, first: date, last: date, where: list) -> Select:
+    """Per group: ``key, received, answered, resolved, closed_not_fixed`` over the days from
+    ``first`` up to ``last``, of the groups that received complaints."""
+    sums = [func.sum(getattr(ComplaintDaily, name)).label(name) for name in COUNTS]
+    query = select(_key(grouping_key), *sums).where(
+        ComplaintDaily.day >= first, ComplaintDaily.day < last, *where
+    )
+    if grouping_key is not None:
+        query = query.group_by(grouping_key)
+    return query.having(func.sum(ComplaintDaily.received) > 0)
+
+
+def backlog_rollup_query(grouping_key: ColumnElement | None, where: list) -> Select:
+    """Per group: ``key, backlog``, the complaints open now."""
+    query = select(_key(grouping_key), func.sum(ComplaintBacklog.open).label("backlog")).where(
+        *where
+    )
+    if grouping_key is not None:
+        query = query.group_by(grouping_key)
+    return query.having(func.sum(ComplaintBacklog.open) > 0)
+
+
+def key_of(value: str | None) -> str | None:
+    """A rollup's key as the rankings name groups: None for none."""
+    return value or None
+
+
+def _key(grouping_key: ColumnElement | None) -> ColumnElement:
+    return (grouping_key if grouping_key is not None else literal(None)).label("key")
+
+
+def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign: int) -> None:
+    area, agency = case.area_code or NONE, case.agency_code or NONE
+    day = case.received_at.astimezone(state.zone).date()
+    key = (day, area, agency, case.category or NONE)
+    overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
+    daily[(*key, "received")] += sign
+    daily[(*key, "answered")] += sign * case.answered
+    daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
+    daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
+    daily[(*key, "overdue")] += sign * overdue
+    backlog[(area, agency, "open")] += sign * (case.status == OPEN)
+
+
+def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:
+    """Add ``counts`` (by key and column) to the rows of ``model``, making those missing."""
+    values = _rows(model, counts, counters)
+    if not values:
+        return
+    table = model.__table__
+    keys = [column.name for column in table.primary_key.columns]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
+    connection = session.connection()
+    for start in range(0, len(values), BATCH):
+        connection.execute(statement, values[start : start + BATCH])
+
+
+def _insert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:
+    """Insert ``counts`` as the rows of an emptied ``model``."""
+    values = _rows(model, counts, counters)
+    connection = session.connection()
+    for start in range(0, len(values), BATCH):
+        connection.execute(model.__table__.insert(), values[start : start + BATCH])
+
+
+def _rows(model: type, counts: Counter, counters: tuple[str, ...]) -> list[dict]:
+    """The rows of ``model`` that ``counts`` (by key and column) make, in key order."""
+    rows: dict[tuple, dict] = {}
+    for (*key, column), amount in counts.items():
+        if amount:
+            rows.setdefault(tuple(key), {})[column] = amount
+    keys = [column.name for column in model.__table__.primary_key.columns]
+    values = []
+    for key in sorted(rows):
+        row = dict(zip(keys, key, strict=True))
+        district, regency = area_parts(row["area_code"] or None)
+        row.update(district_code=district or NONE, regency_code=regency or NONE)
+        row.update({name: rows[key].get(name, 0) for name in counters})
+        values.append(row)
+    return values
+
+
+def _refresh_cases(session: Session) -> None:
+    """Each case's kecamatan, city, overdue moment and whether its source deleted it (from its
+    record), where they changed."""
+    deleted = exists().where(Record.id == ComplaintCase.record_id, Record.deleted_at.is_not(None))
+    moment = overdue_moment_sql()
+    for column, value in (
+        (ComplaintCase.source_deleted, deleted),
+        (ComplaintCase.overdue_at, moment),
+    ):
+        session.execute(
+            update(ComplaintCase)
+            .where(column.is_distinct_from(value))
+            .values({column.key: value})
+            .execution_options(synchronize_session=False)
+        )
+    codes = session.scalars(select(ComplaintCase.area_code).distinct()).all()
+    for code in codes:
+        district, regency = area_parts(code)
+        session.execute(
+            update(ComplaintCase)
+            .where(
+                ComplaintCase.area_code == code if code else ComplaintCase.area_code.is_(None),
+                ComplaintCase.district_code.is_distinct_from(district)
+                | ComplaintCase.regency_code.is_distinct_from(regency),
+            )
+            .values(district_code=district, regency_code=regency)
+            .execution_options(synchronize_session=False)
+        )
