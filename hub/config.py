@@ -310,6 +310,7 @@ class _Schedule(BaseModel):
     type: str
     interval: Integer = Field(300, ge=1, le=30 * DAY)
     enabled: bool = True
+    full_every: Integer | None = Field(None, ge=0, le=365 * DAY)
 
 
 def _sources(path: Path, table: Mapping[str, Any]) -> list[SourceSettings]:
@@ -330,6 +331,13 @@ def _sources(path: Path, table: Mapping[str, Any]) -> list[SourceSettings]:
             )
             raise ConfigError(f"{path}: source {name!r}: {problems}") from None
         sources.append(
-            SourceSettings(name, schedule.type, schedule.interval, schedule.enabled, settings)
+            SourceSettings(
+                name,
+                schedule.type,
+                schedule.interval,
+                schedule.enabled,
+                settings,
+                schedule.full_every,
+            )
         )
     return sources

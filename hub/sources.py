@@ -229,6 +229,9 @@ class SourceType:
     config: tuple[ConfigField, ...] = ()
     description: str = ""
     write_back: Callable[[Mapping[str, Any], WriteBack], None] | None = None
+    full_every: int | None = None
+    """Seconds between the complete listings the engine runs by itself, for a source of this
+    type that sets no ``full_every`` of its own; None: only when asked."""
 
     def validate(self, source_name: str, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Return the source's settings checked against this type's fields.
@@ -329,10 +332,15 @@ def _given_value(source_name: str, spec: ConfigField, raw: Mapping[str, Any]) ->
 
 @dataclass(frozen=True)
 class SourceSettings:
-    """A source as declared in the configuration: its name, type, schedule and raw settings."""
+    """A source as declared in the configuration: its name, type, schedule and raw settings.
+
+    ``full_every`` is the seconds between complete listings (which bring deletions) the engine
+    runs by itself: None leaves it to the type, 0 means only when asked.
+    """
 
     name: str
     type: str
     interval: int = 300
     enabled: bool = True
     settings: Mapping[str, Any] = field(default_factory=dict)
+    full_every: int | None = None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
+from hub.config import load_settings
 from hub.models import Record, RecordError, Source, SyncRun
 from hub.models.base import utcnow
+from hub.sources import ConfigError
 from hub.state import current_hub
 from hub.sync.engine import reap_stale_runs
 from hub.sync.health import source_health
@@ -313,3 +316,56 @@ def test_a_source_that_keeps_timing_out_is_retried_then_fails_as_transient(
     assert "ReadTimeout" in run.error
     assert len(stored(app)) == 0
     assert source_row(app).consecutive_failures == 1
+
+
+def backdate_full_runs(app, hours: float) -> None:
+    """Move the start of every complete listing of the source ``hours`` into the past."""
+    with current_hub(app).db.session() as session:
+        for run in session.scalars(select(SyncRun).where(SyncRun.full)):
+            run.started_at -= timedelta(hours=hours)
+
+
+def test_a_complete_listing_runs_by_itself_when_full_every_has_passed(make_city, database_url, sim):
+    every_hour = dataclasses.replace(sim.source(SOURCE, page_size=25), full_every=3600)
+    app = make_city(database_url, sources=(every_hour,))
+    sync(app)
+    deleted = sim.control("/_sim/tick", {"removals": 2})["removed"]
+    backdate_full_runs(app, 0.5)
+
+    assert sync(app).full is False
+    backdate_full_runs(app, 0.5)
+    run = sync(app)
+
+    assert (run.status, run.full, run.deleted) == ("succeeded", True, 2)
+    assert {i for i, r in stored(app).items() if r.deleted_at is not None} == set(deleted)
+    assert sync(app).full is False
+
+
+def test_only_a_complete_listing_that_succeeded_counts_for_full_every(make_city, database_url, sim):
+    every_hour = dataclasses.replace(sim.source(SOURCE, page_size=25), full_every=3600)
+    app = make_city(database_url, sources=(every_hour,))
+    sync(app)
+    backdate_full_runs(app, 2)
+    with current_hub(app).db.session() as session:
+        session.add(SyncRun(source_id=source_row(app).id, full=True, status="failed"))
+
+    assert sync(app).full is True
+
+
+def test_without_full_every_a_complete_listing_runs_only_when_asked(app):
+    sync(app)
+    backdate_full_runs(app, 24 * 365)
+
+    assert sync(app).full is False
+
+
+def test_full_every_is_read_with_a_source_s_schedule(tmp_path):
+    path = tmp_path / "simpul.toml"
+    path.write_text('[sources.a]\ntype = "qlue"\nfull_every = 86400\nurl = "http://x"\n')
+
+    source = load_settings(path, environ={}).source("a")
+
+    assert (source.full_every, source.settings) == (86400, {"url": "http://x"})
+    path.write_text('[sources.a]\ntype = "qlue"\nfull_every = -1\n')
+    with pytest.raises(ConfigError, match="full_every must be from 0 to 31536000"):
+        load_settings(path, environ={})

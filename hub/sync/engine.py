@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import exc, or_, select, update
+from sqlalchemy import exc, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from hub.db import Database
 from hub.models import Record, Source, SyncRun
@@ -81,7 +82,12 @@ class SyncEngine:
             source = session.scalars(select(Source).filter_by(name=source_name)).one_or_none()
             if source is None:
                 raise ConfigError(f"no source named {source_name!r} in the database")
-            full = full or source.full_sync_requested or source.cursor is None
+            full = (
+                full
+                or source.full_sync_requested
+                or source.cursor is None
+                or self._full_due(session, source)
+            )
         run = self._start(source, full, worker)
         if run is None:
             return None
@@ -100,6 +106,29 @@ class SyncEngine:
         finally:
             self._finish(source, run, retry_after)
         return run
+
+    def _full_due(self, session: Session, source: Source) -> bool:
+        """Whether the source's ``full_every`` has passed since its last complete listing that
+        succeeded."""
+        every = self._full_every(source)
+        if not every:
+            return False
+        last = session.scalar(
+            select(func.max(SyncRun.started_at)).where(
+                SyncRun.source_id == source.id, SyncRun.full, SyncRun.status == SUCCEEDED
+            )
+        )
+        return last is None or utcnow() - last >= timedelta(seconds=every)
+
+    def _full_every(self, source: Source) -> int | None:
+        """The source's ``full_every``, else its type's; None where its configuration is gone
+        (the run then fails saying so)."""
+        try:
+            declared = self.hub.settings.source(source.name)
+            default = self.hub.source_type(declared.type).full_every
+        except ConfigError:
+            return None
+        return default if declared.full_every is None else declared.full_every
 
     def _start(self, source: Source, full: bool, worker: str) -> SyncRun | None:
         run = SyncRun(source_id=source.id, full=full, worker=worker, status=RUNNING)
@@ -160,6 +189,10 @@ class SyncEngine:
 
     def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
         cursor = cleaned(page.next_cursor)
+        if not page.records and cursor == source.cursor:
+            # Nothing to store and nowhere to move: the run's close writes its counters.
+            self._add(run, PageOutcome())
+            return
         with self.db.session() as session:
             hold(session)
             outcome = store.store(session, page.records)

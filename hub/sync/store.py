@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, insert, select, tuple_, update
+import orjson
+from sqlalchemy import bindparam, exc, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.models import Area, Record, RecordError
@@ -87,6 +90,19 @@ class PageOutcome:
 
 
 @dataclass
+class WritePlan:
+    """What storing a page writes: the stored rows it found by external id, the rows to
+    insert or update (with their payloads), the ids of those as stored, and the hashes to
+    store in their current form."""
+
+    existing: dict[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    payloads: dict[str, Any] = field(default_factory=dict)
+    seen: list[int] = field(default_factory=list)
+    rehashed: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class PageStore:
     """Stores pages of one source during one run.
 
@@ -110,70 +126,81 @@ class PageStore:
         incoming = self._with_references(
             session, self._in_known_areas(session, records, outcome), outcome
         )
-        try:
-            with session.begin_nested():
-                self._write(session, incoming, outcome)
-        except Exception as error:
-            if not _is_refusal(error):
-                raise
-            self._write_one_by_one(session, incoming, outcome)
+        plan = self._plan(session, incoming)
+        if plan.rows:
+            try:
+                with session.begin_nested():
+                    self._upsert(session, plan, plan.rows, outcome)
+            except Exception as error:
+                if not _is_refusal(error):
+                    raise
+                self._upsert_one_by_one(session, plan, outcome)
+        self._touch(session, plan, outcome)
         if outcome.errors:
             session.execute(insert(RecordError), outcome.errors)
             self._keep_listed(session, [e["external_id"] for e in outcome.errors])
         return outcome
 
-    def _write_one_by_one(
-        self, session: Session, incoming: dict[str, tuple], outcome: PageOutcome
+    def _plan(self, session: Session, incoming: dict[str, tuple]) -> WritePlan:
+        """Compare the page with what is stored: which rows to write, which are as stored."""
+        plan = WritePlan(self._existing(session, list(incoming)))
+        now = utcnow()
+        for external_id, (record, payload, digest) in incoming.items():
+            row = plan.existing.get(external_id)
+            if row is None or not _is_unchanged(row, record, digest, payload):
+                values = self._values(record, payload, digest, now)
+                plan.rows.append({**values, "first_seen_at": now})
+                plan.payloads[external_id] = payload
+            else:
+                plan.seen.append(row.id)
+                if row.content_hash != digest and not _is_older(record, row):
+                    plan.rehashed.append({"b_id": row.id, "b_hash": digest})
+        return plan
+
+    def _upsert(
+        self, session: Session, plan: WritePlan, rows: list[dict], outcome: PageOutcome
     ) -> None:
+        """Insert or update ``rows`` in one batched statement; count them once it went
+        through."""
+        session.execute(_upsert_statement(session), rows)
+        created = [v["external_id"] for v in rows if v["external_id"] not in plan.existing]
+        ids = {row.external_id: row.id for row in self._existing(session, created).values()}
+        ids.update((external_id, row.id) for external_id, row in plan.existing.items())
+        for values in rows:
+            row = plan.existing.get(values["external_id"])
+            created = row is None
+            previous = None if created else row.status
+            outcome.changes.append(_change(ids[values["external_id"]], values, previous, created))
+            outcome.created += created
+            outcome.updated += not created
+
+    def _upsert_one_by_one(self, session: Session, plan: WritePlan, outcome: PageOutcome) -> None:
         """The database refused the page: write each record alone, and a record it still
         refuses is a record error."""
-        for external_id, entry in incoming.items():
+        for values in plan.rows:
             try:
                 with session.begin_nested():
-                    self._write(session, {external_id: entry}, outcome)
+                    self._upsert(session, plan, [values], outcome)
             except Exception as error:
                 if not _is_refusal(error):
                     raise
                 reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-                self._error(outcome, entry[1], InvalidRecord(REFUSED.format(reason)), "store")
+                payload = plan.payloads[values["external_id"]]
+                self._error(outcome, payload, InvalidRecord(REFUSED.format(reason)), "store")
 
-    def _write(self, session: Session, incoming: dict[str, tuple], outcome: PageOutcome) -> None:
-        """Insert the new records and update the changed ones; count them in ``outcome`` once
-        every statement went through."""
-        existing = self._existing(session, list(incoming))
-        now = utcnow()
-        inserts, updates, seen = [], [], []
-        for external_id, (record, payload, digest) in incoming.items():
-            row = existing.get(external_id)
-            if row is None:
-                inserts.append(self._values(record, payload, digest, now))
-            elif _is_unchanged(row, record, digest):
-                seen.append(row.id)
-            else:
-                updates.append({"id": row.id, **self._values(record, payload, digest, now)})
-        changes = []
-        if inserts:
-            session.execute(insert(Record), [{**v, "first_seen_at": now} for v in inserts])
-            ids_by_external_id = {
-                row.external_id: row.id
-                for row in self._existing(session, [v["external_id"] for v in inserts]).values()
-            }
-            changes += [
-                _change(ids_by_external_id[v["external_id"]], v, None, True) for v in inserts
-            ]
-        if updates:
-            session.execute(update(Record), updates)
-            changes += [
-                _change(v["id"], v, existing[v["external_id"]].status, False) for v in updates
-            ]
-        if seen and self.full:
+    def _touch(self, session: Session, plan: WritePlan, outcome: PageOutcome) -> None:
+        """Count the records as stored; a complete listing notes it saw them, and a hash of
+        the earlier form is stored in the current one."""
+        outcome.unchanged += len(plan.seen)
+        if plan.seen and self.full:
             session.execute(
-                update(Record).where(Record.id.in_(seen)).values(last_seen_run_id=self.run_id)
+                update(Record)
+                .where(Record.id.in_(plan.seen))
+                .values(last_seen_run_id=self.run_id)
+                .execution_options(synchronize_session=False)
             )
-        outcome.created += len(inserts)
-        outcome.updated += len(updates)
-        outcome.unchanged += len(seen)
-        outcome.changes += changes
+        if plan.rehashed:
+            session.connection().execute(_REHASH, plan.rehashed)
 
     def _in_known_areas(
         self, session: Session, records: dict[str, tuple], outcome: PageOutcome
@@ -229,8 +256,8 @@ class PageStore:
     def _normalized(self, payloads: list[Any], outcome: PageOutcome) -> dict[str, tuple]:
         """Normalize and check each payload; of repeated ids keep the latest version."""
         result: dict[str, tuple[RecordIn, dict, str]] = {}
-        for payload in payloads:
-            payload = cleaned(payload)
+        for raw in payloads:
+            payload, text = canonical(raw)
             if not isinstance(payload, dict):
                 error = InvalidRecord(f"expected a JSON object, got {type(payload).__name__}")
                 self._error(outcome, payload, error)
@@ -242,7 +269,7 @@ class PageStore:
                 continue
             previous = result.get(record.external_id)
             if previous is None or not _is_older(record, previous[0]):
-                result[record.external_id] = (record, payload, content_hash(payload))
+                result[record.external_id] = (record, payload, _digest(text))
         return result
 
     def _checked(self, payload: dict[str, Any]) -> RecordIn:
@@ -333,10 +360,73 @@ def _change(
     )
 
 
+HASH_FORM = "2:"
+"""How a hash of :func:`content_hash` begins; one without it is of :func:`legacy_hash`."""
+
+JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+MAYBE_UNCLEAN = re.compile(rb"\\u00[01]|\\[bf]|\xef\xbf[\xbe\xbf]")
+"""In canonical JSON, what a character of ``hub.storable.NOT_IN_XML`` would look like (and, seldom,
+what is only an escaped backslash before such text)."""
+
+
+def canonical(payload: Any) -> tuple[Any, bytes]:
+    """``payload`` without the characters the database or XML cannot hold (see
+    :func:`cleaned`), and its canonical JSON: keys sorted, the same for equal JSON."""
+    text = _canonical_json(payload)
+    if text is None or MAYBE_UNCLEAN.search(text):
+        payload = cleaned(payload)
+        text = _canonical_json(payload)
+    if text is None:
+        text = _legacy_json(payload).encode()
+    return payload, text
+
+
 def content_hash(payload: Any) -> str:
     """A stable hash of a payload: equal for equal JSON, whatever the key order."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(canonical(payload)[1])
+
+
+def legacy_hash(payload: Any) -> str:
+    """The hash earlier versions stored, without :data:`HASH_FORM`."""
+    return hashlib.sha256(_legacy_json(payload).encode()).hexdigest()
+
+
+def _digest(text: bytes) -> str:
+    return HASH_FORM + hashlib.blake2b(text, digest_size=31).hexdigest()
+
+
+def _canonical_json(payload: Any) -> bytes | None:
+    """Canonical JSON of ``payload``; None for what orjson cannot write (lone surrogates,
+    integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(payload, default=str, option=JSON_OPTIONS)
+    except TypeError:
+        return None
+
+
+def _legacy_json(payload: Any) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _upsert_statement(session: Session) -> Any:
+    """INSERT ... ON CONFLICT (source, external id) DO UPDATE. Without RETURNING, both
+    drivers run it for many rows as one prepared statement, where a RETURNING would have it
+    spelled out with every row's values."""
+    table = Record.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    kept = {"id", "source_id", "external_id", "first_seen_at"}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.source_id, table.c.external_id],
+        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in kept},
+    )
+
+
+_REHASH = (
+    update(Record.__table__)
+    .where(Record.__table__.c.id == bindparam("b_id"))
+    .values(content_hash=bindparam("b_hash"))
+)
 
 
 def _is_older(record: RecordIn, other: Any) -> bool:
@@ -347,16 +437,35 @@ def _is_older(record: RecordIn, other: Any) -> bool:
     )
 
 
-def _is_unchanged(row: Any, record: RecordIn, digest: str) -> bool:
+def _is_unchanged(row: Any, record: RecordIn, digest: str, payload: Any) -> bool:
     """Same content, or an out-of-order copy older than what is stored."""
     if _is_older(record, row):
         return True
-    return row.content_hash == digest and (row.deleted_at is not None) == record.deleted
+    if (row.deleted_at is not None) != record.deleted:
+        return False
+    if row.content_hash.startswith(HASH_FORM):
+        return row.content_hash == digest
+    return row.content_hash == legacy_hash(payload)
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(RecordIn))
 
 
 def _cleaned(record: RecordIn) -> RecordIn:
     """The record without the characters the database or XML cannot hold, in any of its text."""
-    return replace(record, **{f.name: cleaned(getattr(record, f.name)) for f in fields(record)})
+    if not _is_unclean(record):
+        return record
+    return replace(record, **{name: cleaned(getattr(record, name)) for name in RECORD_FIELDS})
+
+
+def _is_unclean(value: Any) -> bool:
+    """Whether :func:`cleaned` would change any text of ``value`` (a record, or its fields),
+    read from its JSON in one pass."""
+    try:
+        text = orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return True
+    return MAYBE_UNCLEAN.search(text) is not None
 
 
 def _is_refusal(error: BaseException) -> bool:
