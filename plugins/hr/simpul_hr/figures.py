@@ -1,5 +1,10 @@
 """Staffing and attendance figures: plain data from a session and a day, for the portal and wall
-screens. They count people and never name them."""
+screens. They count people and never name them.
+
+An ``area`` (a city, kecamatan or kelurahan code; None for everywhere) limits staff to those
+posted within it, and units, their formation and attendance to the units based within it: a
+kecamatan's code covers its office and its kelurahan, the city's code every unit.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session, aliased
 
-from hub.api import Area, Record
+from hub.api import Area, Record, within
 from simpul_hr.kinds import (
     ABSENT,
     ACTIVE,
@@ -30,17 +35,20 @@ KECAMATAN_CODE, KELURAHAN_CODE = 8, 13
 COLUMNS = {PRESENT: "present", LATE: "late", LEAVE: "leave", DUTY_TRAVEL: "leave", ABSENT: "absent"}
 """Which column of the attendance figures each status counts in: leave and duty travel are both
 away from the office with permission."""
+_UNIT = aliased(Record)
+"""The unit of an attendance record, in the queries that look it up."""
 
 
 def live(kind: str) -> list[ColumnElement[bool]]:
     return [Record.kind == kind, Record.deleted_at.is_(None)]
 
 
-def staff_totals(session: Session) -> dict[str, int]:
+def staff_totals(session: Session, area: str | None = None) -> dict[str, int]:
     """Active and inactive civil servants."""
+    posted = within(Record.area_code, area) if area else true()
     counts = dict(
         session.execute(
-            select(Record.status, func.count()).where(*live(STAFF)).group_by(Record.status)
+            select(Record.status, func.count()).where(*live(STAFF), posted).group_by(Record.status)
         ).all()
     )
     return {"active": counts.get(ACTIVE, 0), "inactive": counts.get(INACTIVE, 0)}
@@ -105,7 +113,7 @@ def _per_area(
     return sorted(rows, key=lambda row: (row.get("kecamatan") or "", row["name"]))
 
 
-def vacancies(session: Session) -> dict[str, Any]:
+def vacancies(session: Session, area: str | None = None) -> dict[str, Any]:
     """Positions of each unit's formation without an active holder: per unit (most vacant first),
     per position, and in all."""
     held = Counter(
@@ -120,7 +128,9 @@ def vacancies(session: Session) -> dict[str, Any]:
     )
     units, per_position = [], Counter()
     for name, organization, attributes in session.execute(
-        select(Record.external_id, Record.category, Record.attributes).where(*live(UNIT))
+        select(Record.external_id, Record.category, Record.attributes).where(
+            *live(UNIT), within(Record.area_code, area) if area else true()
+        )
     ):
         formation = (attributes or {}).get("formation") or {}
         open_posts = {p: max(0, n - held[(name, p)]) for p, n in formation.items()}
@@ -143,12 +153,14 @@ def vacancies(session: Session) -> dict[str, Any]:
     }
 
 
-def attendance_on(session: Session, day: date, zone: tzinfo) -> dict[str, Any]:
+def attendance_on(
+    session: Session, day: date, zone: tzinfo, area: str | None = None
+) -> dict[str, Any]:
     """Attendance on ``day`` per unit (by name) and in all: present, late, on leave or duty
     travel, absent, and how many were recorded."""
     rows = session.execute(
         select(Record.category, Record.status, func.count())
-        .where(*live(ATTENDANCE), *_days(day, day, zone))
+        .where(*live(ATTENDANCE), *_days(day, day, zone), _of_units_in(session, area))
         .group_by(Record.category, Record.status)
     ).all()
     units: dict[str, dict[str, Any]] = {}
@@ -161,14 +173,31 @@ def attendance_on(session: Session, day: date, zone: tzinfo) -> dict[str, Any]:
     return {"total": _with_rate(total), "units": [_with_rate(units[u]) for u in sorted(units)]}
 
 
+def attendance_per_opd(
+    session: Session, day: date, zone: tzinfo, area: str | None = None
+) -> list[dict[str, Any]]:
+    """Attendance on ``day`` per OPD (by name), the OPD of each record's unit; "" for records
+    of a unit no ``unit`` record names."""
+    opd = _unit_of_attendance().with_only_columns(_UNIT.category).limit(1).scalar_subquery()
+    rows = session.execute(
+        select(opd.label("opd"), Record.status, func.count())
+        .where(*live(ATTENDANCE), *_days(day, day, zone), _of_units_in(session, area))
+        .group_by(opd, Record.status)
+    ).all()
+    opds: dict[str, dict[str, Any]] = {}
+    for name, status, count in rows:
+        _count(opds.setdefault(name or "", _empty(opd=name or "")), status, count)
+    return [_with_rate(opds[name]) for name in sorted(opds)]
+
+
 def attendance_trend(
-    session: Session, day: date, zone: tzinfo, days: int = TREND_DAYS
+    session: Session, day: date, zone: tzinfo, days: int = TREND_DAYS, area: str | None = None
 ) -> list[dict[str, Any]]:
     """Attendance of each of the ``days`` days up to ``day``, oldest first."""
     first = day - timedelta(days=days - 1)
     rows = session.execute(
         select(Record.created_at, Record.status, func.count())
-        .where(*live(ATTENDANCE), *_days(first, day, zone))
+        .where(*live(ATTENDANCE), *_days(first, day, zone), _of_units_in(session, area))
         .group_by(Record.created_at, Record.status)
     ).all()
     trend = {first + timedelta(days=n): _empty(day=first + timedelta(days=n)) for n in range(days)}
@@ -177,6 +206,24 @@ def attendance_trend(
         if row is not None:
             _count(row, status, count)
     return [_with_rate(row) for row in trend.values()]
+
+
+def _unit_of_attendance() -> Any:
+    """The live ``unit`` records named by the attendance record of the enclosing query."""
+    return select(_UNIT.id).where(
+        _UNIT.kind == UNIT, _UNIT.deleted_at.is_(None), _UNIT.external_id == Record.category
+    )
+
+
+def _of_units_in(session: Session, area: str | None) -> ColumnElement[bool]:
+    """Attendance of units based in ``area``, all of it for None: the units are read first, as
+    they are few and the planner cannot know it before the tables are analyzed."""
+    if not area:
+        return true()
+    units = session.scalars(
+        select(Record.external_id).where(*live(UNIT), within(Record.area_code, area))
+    )
+    return Record.category.in_(list(units))
 
 
 def _days(first: date, last: date, zone: tzinfo) -> list[ColumnElement[bool]]:

@@ -2,7 +2,8 @@
 
 The connector adds to each User the unit it names under :data:`UNIT_KEY`, read with the source's
 ``unit_attribute``; a staff record refers to that unit, so a user of a unit the source does not
-list is a record error ("unknown unit ...").
+list is a record error ("unknown unit ..."). A user who names no unit, has no NIP or no position
+is still stored: any identity provider's users are staff.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hub.api import InvalidRecord, RecordIn
 from simpul_hr.kinds import ACTIVE, INACTIVE, STAFF, UNIT
 from simpul_hr.scim import (
     CIVIL_SERVICE,
+    DEPARTMENT,
     ENTERPRISE,
     FORMATION,
     GROUP_SCHEMA,
@@ -25,6 +27,8 @@ from simpul_hr.scim import (
 )
 
 UNIT_KEY = "simpul:unit"
+SCIM_ID_PREFIX = "scim:"
+"""Starts the external id of a user who has no NIP, before their SCIM id."""
 NIP = re.compile(r"\d{18}")
 AREA_CODE = re.compile(r"\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?")
 NAME_LIMIT = 100
@@ -44,24 +48,22 @@ def normalize_scim(raw: Mapping[str, Any]) -> RecordIn:
 
 
 def staff_record(raw: Mapping[str, Any]) -> RecordIn:
-    """A ``staff`` record for a SCIM User; its external id is the NIP (employeeNumber)."""
+    """A ``staff`` record for a SCIM User.
+
+    Its external id is the NIP when the enterprise ``employeeNumber`` is one (18 digits), else
+    ``scim:<id>``: the SCIM id, which a provider never changes, unlike the ``userName``.
+    """
     scim_id = resource_id(raw, "user")
-    nip = attribute(raw, f"{ENTERPRISE}:employeeNumber")
-    if nip is None or nip == "":
-        raise InvalidRecord(f"SCIM user {scim_id!r} has no employeeNumber (NIP)")
-    if not isinstance(nip, str) or not NIP.fullmatch(nip):
-        raise InvalidRecord(f"SCIM user {scim_id!r}: employeeNumber {nip!r} is not an 18-digit NIP")
-    unit = required_name(raw, UNIT_KEY, f"SCIM user {scim_id!r} has no unit")
+    nip = valid_nip(attribute(raw, f"{ENTERPRISE}:employeeNumber"))
+    unit = bounded(UNIT_KEY, stripped(raw.get(UNIT_KEY)))
     position = stripped(attribute(raw, f"{CIVIL_SERVICE}:position")) or stripped(raw.get("title"))
-    if not position:
-        raise InvalidRecord(f"SCIM user {scim_id!r} has no position ({CIVIL_SERVICE}:position)")
     active = raw.get("active", True)
     if not isinstance(active, bool):
         raise InvalidRecord(f"SCIM user {scim_id!r}: active {active!r} is not true or false")
     return RecordIn(
-        external_id=nip,
+        external_id=nip or bounded("SCIM id", f"{SCIM_ID_PREFIX}{scim_id}"),
         kind=STAFF,
-        title=position,
+        title=position or "",
         status=ACTIVE if active else INACTIVE,
         category=unit,
         area_code=area_code(attribute(raw, f"{CIVIL_SERVICE}:postingAreaCode")),
@@ -70,15 +72,33 @@ def staff_record(raw: Mapping[str, Any]) -> RecordIn:
         attributes={
             "nip": nip,
             "name": display_name(raw),
+            "user_name": stripped(raw.get("userName")),
             "rank": stripped(attribute(raw, f"{CIVIL_SERVICE}:rank")),
             "position": position,
             "unit": unit,
+            "department": bounded("department", stripped(attribute(raw, DEPARTMENT))),
             "opd": bounded("organization", stripped(attribute(raw, f"{ENTERPRISE}:organization")))
             or unit,
+            "manager": manager(raw),
             "scim_id": scim_id,
         },
-        references=((UNIT, unit),),
+        references=((UNIT, unit),) if unit else (),
     )
+
+
+def valid_nip(value: Any) -> str | None:
+    """``value`` if it is an 18-digit NIP; None for any other employee number, or none."""
+    return value if isinstance(value, str) and NIP.fullmatch(value) else None
+
+
+def manager(raw: Mapping[str, Any]) -> dict[str, str] | None:
+    """The enterprise ``manager`` as ``{"id": <their SCIM id>, "name": <displayName>}``."""
+    given = attribute(raw, f"{ENTERPRISE}:manager")
+    if not isinstance(given, Mapping):
+        return None
+    found = {"id": stripped(given.get("value")), "name": stripped(given.get("displayName"))}
+    kept = {key: value for key, value in found.items() if value}
+    return kept or None
 
 
 def unit_record(raw: Mapping[str, Any]) -> RecordIn:

@@ -31,7 +31,7 @@ from simpul_hr.scim import DEPARTMENT
 from simpul_hr.scim_connector import ScimConnector
 from simpul_hr.simulator.app import DEMO_API_KEY, create_app
 from simpul_hr.views import READERS, blueprint
-from simpul_hr.widgets import WIDGETS
+from simpul_hr.widgets import hr_widgets
 
 TOKEN_ENV = "SIMPUL_HR_API_KEY"
 MAX_PAGE_SIZE = 1000
@@ -49,6 +49,8 @@ TIMEOUT = ConfigField(
     most=300,
 )
 TOKEN = ConfigField("token", secret=True, help="sent as the bearer token")
+FULL_EVERY = 24 * 3600
+"""Seconds between the complete listings of a ``scim`` source, which bring who was removed."""
 
 
 @hookimpl
@@ -62,7 +64,17 @@ def register_source_types(hub: Hub) -> list[SourceType]:
             normalize=normalize_scim,
             config=(
                 ConfigField("url", help="base URL of the SCIM API, the folder of /Users"),
-                TOKEN,
+                ConfigField("token", required=False, secret=True, help="a static bearer token"),
+                ConfigField(
+                    "token_url",
+                    required=False,
+                    help="OAuth 2 token endpoint, for the client-credentials grant",
+                ),
+                ConfigField("client_id", required=False, help="OAuth 2 client id"),
+                ConfigField(
+                    "client_secret", required=False, secret=True, help="OAuth 2 client secret"
+                ),
+                ConfigField("scope", required=False, help="OAuth 2 scope to ask for, if any"),
                 ConfigField(
                     "page_size",
                     "int",
@@ -87,6 +99,7 @@ def register_source_types(hub: Hub) -> list[SourceType]:
                 TIMEOUT,
             ),
             description="Civil servants and work units from any SCIM 2.0 service provider.",
+            full_every=FULL_EVERY,
         ),
         SourceType(
             name="attendance",
@@ -182,9 +195,18 @@ def attendance_settings(base_url: str) -> dict[str, Any]:
 
 @hookimpl
 def register_screens() -> list[WallScreen]:
-    return [WallScreen("hr", _l("Staffing"), ("hr.attendance", "hr.staffing"), columns=2)]
+    """Three figures on top, and below them attendance per OPD, the week and the vacant posts."""
+    widgets = (
+        "hr.attendance",
+        "hr.absent",
+        "hr.staffing",
+        "hr.attendance_opd",
+        "hr.attendance_week",
+        "hr.vacant",
+    )
+    return [WallScreen("hr", _l("Staffing"), widgets)]
 
 
 @hookimpl
-def register_widgets() -> list[Widget]:
-    return WIDGETS
+def register_widgets(hub: Hub) -> list[Widget]:
+    return hr_widgets(ZoneInfo(hub.settings.timezone))

@@ -4,7 +4,8 @@ account scoped to their post; anyone else the source provisioned loses theirs.
 A kelurahan post makes a ``ward_staff`` account scoped to the kelurahan, a kecamatan post (the
 camat) an ``officer`` account scoped to the kecamatan. Leaving the post, becoming inactive or
 being removed from the provider disables the account; an account an administrator disabled
-stays disabled until they enable it again. The sign-in name is the NIP.
+stays disabled until they enable it again. The sign-in name is the NIP: a person without one
+gets no account.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hub.api import Account, Hub, Record, Source, disable_account, provision_account
 from simpul_hr.kinds import ACTIVE, STAFF
+from simpul_hr.normalize_scim import SCIM_ID_PREFIX
 
 SCIM = "scim"
 ROLE_BY_LEVEL = {3: "ward_staff", 2: "officer"}
@@ -38,6 +40,8 @@ class ProvisioningRule:
     def account_for(self, staff: Record) -> Account | None:
         """The account the person of ``staff`` should have now, None if they should have none."""
         if staff.deleted_at is not None or staff.status != ACTIVE:
+            return None
+        if staff.external_id.startswith(SCIM_ID_PREFIX):
             return None
         if (staff.title or "").casefold() not in self.positions or not staff.area_code:
             return None

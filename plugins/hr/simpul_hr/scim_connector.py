@@ -17,9 +17,10 @@ from typing import Any
 
 import httpx
 
-from hub.api import Page, SourceError, http_client, read_json
+from hub.api import Page, SourceError, read_json
 from simpul_hr.normalize_scim import UNIT_KEY
 from simpul_hr.scim import ERROR, attribute, format_time, parse_time
+from simpul_hr.scim_auth import scim_client
 
 GROUPS, USERS = "Groups", "Users"
 
@@ -53,19 +54,13 @@ class Position:
 
 
 class ScimConnector:
-    """A connector over ``/Groups`` and ``/Users`` of a SCIM provider, with a bearer token."""
+    """A connector over ``/Groups`` and ``/Users`` of a SCIM provider, signed as
+    :func:`~simpul_hr.scim_auth.scim_client` says."""
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self.page_size: int = settings["page_size"]
         self.unit_attribute: str = settings["unit_attribute"]
-        self.client = http_client(
-            settings["url"],
-            headers={
-                "Authorization": f"Bearer {settings['token']}",
-                "Accept": "application/scim+json, application/json",
-            },
-            timeout=settings["timeout"],
-        )
+        self.client = scim_client(settings, {"Accept": "application/scim+json, application/json"})
 
     def fetch_page(self, cursor: str | None) -> Page:
         at = Position.read(cursor)

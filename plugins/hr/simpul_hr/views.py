@@ -60,7 +60,10 @@ def index() -> str:
 def staff() -> str:
     with read_session() as session:
         units = session.scalars(
-            select(Record.category).where(*live(STAFF)).distinct().order_by(Record.category)
+            select(Record.category)
+            .where(*live(STAFF), Record.category.is_not(None))
+            .distinct()
+            .order_by(Record.category)
         ).all()
         unit = request.args.get("unit", "")
         where = [*live(STAFF), *([Record.category == unit] if unit in units else [])]
@@ -74,7 +77,9 @@ def staff() -> str:
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
-        rows = [staff_row(record, current_user.role) for record in records]
+        personal = shows_personal_data(current_user.role)
+        managers = manager_names(session, records) if personal else {}
+        rows = [staff_row(record, current_user.role, managers) for record in records]
         return render_template(
             "hr/staff.html",
             rows=rows,
@@ -84,7 +89,7 @@ def staff() -> str:
             total=total,
             page=page,
             pages=pages,
-            personal=shows_personal_data(current_user.role),
+            personal=personal,
             kind=STAFF_KIND,
             sources=hr_sources(session),
             staff_list=True,
@@ -95,6 +100,25 @@ def today_and_zone() -> tuple[date, ZoneInfo]:
     """Today in the city, and the city's time zone."""
     zone = ZoneInfo(str(get_timezone()))
     return datetime.now(zone).date(), zone
+
+
+def manager_names(session: Session, records: list[Record]) -> dict[str, str]:
+    """The names of the managers ``records`` name, by SCIM id: a provider may give only the id."""
+    wanted = {
+        manager["id"]
+        for record in records
+        if isinstance(manager := (record.attributes or {}).get("manager"), dict)
+        and manager.get("id")
+    }
+    if not wanted:
+        return {}
+    scim_id = Record.attributes["scim_id"].as_string()
+    found = session.execute(
+        select(scim_id, Record.attributes["name"].as_string()).where(
+            *live(STAFF), scim_id.in_(wanted)
+        )
+    )
+    return {manager: name for manager, name in found if name}
 
 
 def paging(total: int) -> tuple[int, int]:

@@ -87,16 +87,79 @@ def test_a_user_is_a_staff_record_named_by_nip_that_needs_its_unit() -> None:
         attributes={
             "nip": NIP,
             "name": "Jeane Rumengan, S.STP",
+            "user_name": NIP,
             "rank": "III/d",
             "position": "Lurah",
             "unit": "Kelurahan Wenang Utara",
+            "department": "Kelurahan Wenang Utara",
             "opd": "Kecamatan Wenang",
+            "manager": None,
             "scim_id": "2819c223-7f76-453a-919d-413861904646",
         },
         references=(("unit", "Kelurahan Wenang Utara"),),
     )
     assert normalize_scim(user(active=False)).status == "inactive"
     assert normalize_scim(user(**{CIVIL_SERVICE: {}}, title="Camat")).title == "Camat"
+
+
+@pytest.mark.parametrize("employee_number", [None, "", "E-1042", "1978", 197805122005011003])
+def test_a_user_without_a_nip_is_kept_under_their_scim_id(employee_number: Any) -> None:
+    enterprise = {"employeeNumber": employee_number, "department": "Kelurahan Wenang Utara"}
+
+    record = normalize_scim(user(**{ENTERPRISE: enterprise}))
+
+    assert record.external_id == "scim:2819c223-7f76-453a-919d-413861904646"
+    assert record.attributes["nip"] is None
+    assert record.attributes["user_name"] == NIP
+    assert record.title == "Lurah"
+
+
+def test_a_user_of_any_provider_is_kept_without_the_enterprise_extension() -> None:
+    plain = {
+        "schemas": [USER_SCHEMA],
+        "id": "u-17",
+        "userName": "budi@manadokota.go.id",
+        "title": "Analis Kepegawaian",
+        UNIT_KEY: None,
+    }
+
+    record = normalize_scim(plain)
+
+    assert (record.external_id, record.title, record.category) == (
+        "scim:u-17",
+        "Analis Kepegawaian",
+        None,
+    )
+    assert record.references == ()
+    assert record.attributes["name"] == "budi@manadokota.go.id"
+    assert record.attributes["opd"] is None and record.attributes["manager"] is None
+    assert normalize_scim({**plain, "title": None}).title == ""
+
+
+def test_the_manager_department_and_organization_come_from_the_enterprise_extension() -> None:
+    enterprise = {
+        "employeeNumber": NIP,
+        "department": "Bagian Umum",
+        "organization": "Sekretariat Daerah",
+        "manager": {"value": "26118915-6090-4610-87e4-49d8ca9f808d", "displayName": "Ir. Lolong"},
+    }
+
+    record = normalize_scim(user(**{ENTERPRISE: enterprise, UNIT_KEY: "Bagian Umum"}))
+
+    assert record.attributes["manager"] == {
+        "id": "26118915-6090-4610-87e4-49d8ca9f808d",
+        "name": "Ir. Lolong",
+    }
+    assert (record.attributes["department"], record.attributes["opd"]) == (
+        "Bagian Umum",
+        "Sekretariat Daerah",
+    )
+    only_id = {**enterprise, "manager": {"value": "m-1"}}
+    assert normalize_scim(user(**{ENTERPRISE: only_id})).attributes["manager"] == {"id": "m-1"}
+    assert (
+        normalize_scim(user(**{ENTERPRISE: {**enterprise, "manager": "m-1"}})).attributes["manager"]
+        is None
+    )
 
 
 def test_a_group_is_a_unit_with_its_formation() -> None:
@@ -116,10 +179,6 @@ def test_a_group_is_a_unit_with_its_formation() -> None:
     [
         ({k: v for k, v in user().items() if k != "id"}, f"SCIM user '{NIP}' has no id"),
         (group(id=" "), "SCIM group 'Kelurahan Wenang Utara' has no id"),
-        (user(**{ENTERPRISE: {}}), "has no employeeNumber (NIP)"),
-        (user(**{ENTERPRISE: {"employeeNumber": "1978"}}), "'1978' is not an 18-digit NIP"),
-        (user(**{UNIT_KEY: None}), "SCIM user '2819c223-7f76-453a-919d-413861904646' has no unit"),
-        (user(**{CIVIL_SERVICE: {}}), "has no position"),
         (user(active="yes"), "active 'yes' is not true or false"),
         (
             user(**{CIVIL_SERVICE: {"position": "Lurah", "postingAreaCode": "Wenang"}}),
@@ -136,10 +195,6 @@ def test_a_group_is_a_unit_with_its_formation() -> None:
     ids=[
         "user without id",
         "group without id",
-        "no NIP",
-        "short NIP",
-        "no unit",
-        "no position",
         "active not a boolean",
         "bad area code",
         "bad time",

@@ -208,8 +208,9 @@ def test_the_rule_gives_chosen_posts_in_a_kelurahan_or_kecamatan_an_account(
         staff(deleted_at=datetime(2026, 11, 23, tzinfo=UTC)),
         staff(area_code="71.71"),
         staff(area_code=None),
+        staff(external_id="scim:2819c223-7f76-453a-919d-413861904646"),
     ],
-    ids=["other post", "inactive", "removed", "city post", "no post"],
+    ids=["other post", "inactive", "removed", "city post", "no post", "no NIP"],
 )
 def test_the_rule_gives_no_account_to_anyone_else(record: Record) -> None:
     assert ProvisioningRule.of(["Lurah", "Camat"]).account_for(record) is None
