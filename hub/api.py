@@ -110,7 +110,7 @@ from hub.sync.health import Health, source_health
 from hub.sync.imports import ImportProblem, ImportRejected
 from hub.sync.jobs import worker_hub
 from hub.sync.store import PageStore, RecordChange
-from hub.widgets import FEED, KPI, MAP, RANKING, TREND, WallScreen, Widget
+from hub.widgets import FEED, KPI, MAP, MAX_INSETS, RANKING, TREND, WallScreen, Widget
 
 
 @contextmanager
@@ -154,6 +154,7 @@ __all__ = [
     "FEED",
     "KPI",
     "MAP",
+    "MAX_INSETS",
     "OPERATORS",
     "PHOTO",
     "RANKING",

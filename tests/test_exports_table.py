@@ -68,9 +68,11 @@ def test_an_xlsx_stores_formula_like_text_as_text() -> None:
     sheet = sheet_of(export_table(table([[text, 1] for text in FORMULAS]), "xlsx"))
 
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
-    # XML reads a carriage return back as a line feed
-    texts = [text.replace("\r", "\n") for text in FORMULAS]
-    assert [(cell.value, cell.data_type) for cell in cells] == [(text, "s") for text in texts]
+    assert [cell.data_type for cell in cells] == ["s"] * len(FORMULAS)
+    # A carriage return may be read back as a line feed, by an XML parser without lxml.
+    assert [cell.value.replace("\r", "\n") for cell in cells] == [
+        text.replace("\r", "\n") for text in FORMULAS
+    ]
 
 
 def test_an_xlsx_keeps_numbers_and_dates() -> None:
