@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from hub.testing import run_sync, widget_data
 
 
@@ -14,4 +17,7 @@ def test_the_staffing_tiles_show_the_synced_figures(make_app, sqlite_url, serve_
 
     assert widget_data(app, "hr.staffing")["value"] > 0
     attendance = widget_data(app, "hr.attendance")
-    assert attendance["unit"] == "%" and 0 <= attendance["value"] <= 100
+    if datetime.now(ZoneInfo("Asia/Jakarta")).weekday() >= 5:
+        assert attendance["value"] is None, "the simulator records no attendance at weekends"
+    else:
+        assert attendance["unit"] == "%" and 0 <= attendance["value"] <= 100
