@@ -426,6 +426,23 @@ def sign_in():
     return sign
 
 
+@pytest.fixture
+def default_screen(make_user, sign_in):
+    """The data of a default wall screen as an operator's browser reads it, the default screens
+    made first: ``default_screen(app, "finance")``."""
+
+    def read(app: Flask, name: str) -> dict:
+        assert app.test_cli_runner().invoke(args=["live", "defaults"]).exit_code == 0
+        make_user(app, "operator1", "operator")
+        client = app.test_client()
+        sign_in(client, "operator1")
+        response = client.get(f"/live/api/screens/{name}/data")
+        assert response.status_code == 200, response.text
+        return response.get_json()
+
+    return read
+
+
 class Mailbox:
     """A real SMTP server on loopback (aiosmtpd, of the test extra): the e-mails it received
     (``messages``), the addresses it refuses with a 550 (``refuse``), and :meth:`stop` and

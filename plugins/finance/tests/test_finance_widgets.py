@@ -185,14 +185,9 @@ def test_the_city_counts_every_line_and_a_kelurahan_without_lines_has_none(app: 
 
 
 def test_the_finance_screen_shows_three_figures_over_three_tall_tiles(
-    app: Flask, make_user, sign_in
+    app: Flask, default_screen
 ) -> None:
-    assert app.test_cli_runner().invoke(args=["live", "defaults"]).exit_code == 0
-    make_user(app, "operator1", "operator")
-    client = app.test_client()
-    sign_in(client, "operator1")
-
-    screen = client.get("/live/api/screens/finance/data").get_json()
+    screen = default_screen(app, "finance")
 
     assert screen["screen"]["columns"] == 3
     assert [(w["name"], w["kind"], w["status"]) for w in screen["widgets"]] == [

@@ -188,14 +188,9 @@ def test_a_day_without_records_is_grey_not_zero(app: Flask, zone, today: date) -
 
 
 def test_the_staffing_screen_shows_three_figures_over_three_tall_tiles(
-    app: Flask, make_user, sign_in
+    app: Flask, default_screen
 ) -> None:
-    assert app.test_cli_runner().invoke(args=["live", "defaults"]).exit_code == 0
-    make_user(app, "operator1", "operator")
-    client = app.test_client()
-    sign_in(client, "operator1")
-
-    screen = client.get("/live/api/screens/hr/data").get_json()
+    screen = default_screen(app, "hr")
 
     assert screen["screen"]["columns"] == 3
     assert [(w["name"], w["kind"], w["status"]) for w in screen["widgets"]] == [

@@ -187,14 +187,9 @@ def test_a_kecamatan_screen_counts_its_kelurahan_only(app: Flask) -> None:
 
 
 def test_the_jobs_screen_shows_three_figures_over_three_tall_tiles(
-    app: Flask, make_user, sign_in
+    app: Flask, default_screen
 ) -> None:
-    assert app.test_cli_runner().invoke(args=["live", "defaults"]).exit_code == 0
-    make_user(app, "operator1", "operator")
-    client = app.test_client()
-    sign_in(client, "operator1")
-
-    screen = client.get("/live/api/screens/jobs/data").get_json()
+    screen = default_screen(app, "jobs")
 
     assert screen["screen"]["columns"] == 3
     assert [(w["name"], w["kind"], w["status"]) for w in screen["widgets"]] == [
