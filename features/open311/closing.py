@@ -12,7 +12,14 @@ from functools import lru_cache
 
 from features.complaints.statuses import CLOSED, RESOLVED
 
-DEFAULT_PHRASES = ("duplicate", "duplikat", "invalid", "tidak valid", "not a city issue")
+DEFAULT_PHRASES = (
+    "duplicate",
+    "duplikat",
+    "invalid",
+    "tidak valid",
+    "not a city issue",
+    "bukan kewenangan",
+)
 
 
 def closed_status(notes: str | None, phrases: tuple[str, ...]) -> str:

@@ -2,7 +2,8 @@
 
 [open311]
 submit_rate_limit = "30 per minute"
-closed_not_fixed_notes = ["duplicate", "duplikat", "invalid", "tidak valid", "not a city issue"]
+closed_not_fixed_notes = ["duplicate", "duplikat", "invalid", "tidak valid", "not a city issue",
+                          "bukan kewenangan"]
 """
 
 from __future__ import annotations

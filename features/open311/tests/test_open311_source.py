@@ -119,7 +119,11 @@ def test_a_complete_listing_reads_every_window_and_page(make_app, database_url, 
         rows = session.execute(select(Record, ComplaintCase).join(ComplaintCase, ON_CASE)).all()
     assert len(rows) == SIZE
     assert all(record.area_code.startswith("71.71.") for record, _ in rows)
-    assert {record.status for record, _ in rows} == {"open", "resolved"}
+    assert {record.status for record, _ in rows} == {"open", "resolved", "closed"}
+    for record, _ in rows:
+        if record.attributes.get("source_status") == "closed":
+            not_ours = "Bukan kewenangan" in record.attributes["status_notes"]
+            assert record.status == ("closed" if not_ours else "resolved")
     record, case = next((record, case) for record, case in rows if record.category == "Sampah")
     assert (case.agency_code, case.area_code) == ("dlh", record.area_code)
     closed = next(record for record, _ in rows if record.status == "resolved")
