@@ -4,35 +4,46 @@ Called through the ``records_changed`` hook inside the sync's transaction: a new
 its case (routed to its kelurahan and its category's agency, with SLA due times and the moment
 its first reminder is due); a status the source changed is recorded in the history, and a
 complaint the citizen disputed is reopened.
+
+A page's cases are read, changed and written as plain rows (a namespace of each case's
+columns), with a few set-based statements a page: a sync sees many thousands of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from features.complaints import rollups
 from features.complaints.models import ComplaintCase, ComplaintEvent, area_parts, overdue_moment
 from features.complaints.reminders import first_look
-from features.complaints.routing import Routing
+from features.complaints.routing import CategoryRule, Routing
 from features.complaints.settings import ReminderSettings
 from features.complaints.statuses import CANONICAL, FINISHED, OPEN
 from hub.api import Record, RecordChange, utcnow
 
 KIND = "complaint"
 SOURCE_ACTOR = "source"
+COLUMNS = tuple(ComplaintCase.__table__.columns.keys())
+UNSET = dict.fromkeys(COLUMNS)
+"""Every column of a case, none set: what a case not yet stored has but for its own values."""
+TABLE = ComplaintCase.__table__
+UPDATE = update(TABLE).where(TABLE.c.record_id == bindparam("b_id"))
+"""The update of a case by record id; the columns it sets are the keys of its parameters."""
 
 
 @dataclass
 class Followed:
     """What a page of changes did to the cases: the new ones (their columns), and those the
-    citizen disputed."""
+    citizen disputed (their columns, as attributes)."""
 
     new: list[dict] = field(default_factory=list)
-    disputed: list[ComplaintCase] = field(default_factory=list)
+    disputed: list[SimpleNamespace] = field(default_factory=list)
 
 
 def follow_changes(
@@ -43,24 +54,24 @@ def follow_changes(
     if not complaints:
         return followed
     ids = [change.record_id for change in complaints]
-    cases = {
-        case.record_id: case
-        for case in session.scalars(select(ComplaintCase).where(ComplaintCase.record_id.in_(ids)))
-    }
     found = select(Record.id, Record.deleted_at.is_not(None)).where(Record.id.in_(ids))
     deleted = dict(session.execute(found).all())
+    stored = _stored(session, ids)
+    routes = {category: routing.rule(category) for category in {c.category for c in complaints}}
     now = utcnow()
+    cases: dict[int, SimpleNamespace] = {}
     events = []
     moves: list[tuple[rollups.Snapshot | None, rollups.Snapshot | None]] = []
     for change in complaints:
-        case = cases.get(change.record_id)
-        if case is None:
-            followed.new.append(new_case(routing, rules, change, now))
-            followed.new[-1]["source_deleted"] = bool(deleted.get(change.record_id))
-            moves.append((None, rollups.snapshot(ComplaintCase(**followed.new[-1]))))
+        gone = bool(deleted.get(change.record_id))
+        if change.record_id not in stored:
+            new = new_case(routes[change.category], rules, change, now) | {"source_deleted": gone}
+            followed.new.append(new)
+            moves.append((None, rollups.snapshot(SimpleNamespace(**(UNSET | new)))))
             continue
+        case = cases.setdefault(change.record_id, SimpleNamespace(**stored[change.record_id]))
         before = rollups.snapshot(case)
-        case.source_deleted = bool(deleted.get(change.record_id))
+        case.source_deleted = gone
         if change.status != change.previous_status and change.status != case.status:
             events.append(follow_status(case, _status(change.status), change.updated_at or now))
             if events[-1]["action"] == "dispute":
@@ -69,7 +80,8 @@ def follow_changes(
     # Core inserts, one statement a page: the ORM's bulk insert would split the rows by which
     # columns are None, into hundreds of statements.
     if followed.new:
-        session.execute(insert(ComplaintCase.__table__), followed.new)
+        session.execute(insert(TABLE), followed.new)
+    _write(session, stored, cases)
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
     rollups.moved(session, moves)
@@ -77,14 +89,14 @@ def follow_changes(
 
 
 def new_case(
-    routing: Routing, rules: ReminderSettings, change: RecordChange, now: datetime
+    rule: CategoryRule | None, rules: ReminderSettings, change: RecordChange, now: datetime
 ) -> dict:
-    """The case of a complaint first seen: routed, with due times; a complaint that arrives
-    already answered counts as answered when its source last changed it."""
+    """The case of a complaint first seen, routed by its category's ``rule``, with due times;
+    a complaint that arrives already answered counts as answered when its source last changed
+    it."""
     received = change.created_at or now
     status = _status(change.status)
     answered_at = change.updated_at or now
-    rule = routing.rule(change.category)
     district, regency = area_parts(change.area_code)
     case = {
         "record_id": change.record_id,
@@ -103,12 +115,13 @@ def new_case(
         "updated_at": now,
     }
     case["overdue_at"] = overdue_moment(case)
-    case["remind_at"] = first_look(ComplaintCase(**case), rules, now)
+    case["remind_at"] = first_look(SimpleNamespace(**case), rules, now)
     return case
 
 
-def follow_status(case: ComplaintCase, status: str, at: datetime) -> dict:
-    """Apply a status the source changed; return the history event for it."""
+def follow_status(case: Any, status: str, at: datetime) -> dict:
+    """Apply a status the source changed to ``case`` (a case or its columns as attributes);
+    return the history event for it."""
     disputed = case.status in FINISHED and status == OPEN
     event = {
         "record_id": case.record_id,
@@ -132,6 +145,31 @@ def follow_status(case: ComplaintCase, status: str, at: datetime) -> dict:
     if status in FINISHED and case.resolved_at is None:
         case.resolved_at = at
     return event
+
+
+def _stored(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The columns of the stored cases of ``ids``, by record id."""
+    columns = [getattr(ComplaintCase, name) for name in COLUMNS]
+    rows = session.execute(select(*columns).where(ComplaintCase.record_id.in_(ids)))
+    return {row.record_id: row._asdict() for row in rows}
+
+
+def _write(
+    session: Session, stored: dict[int, dict[str, Any]], cases: dict[int, SimpleNamespace]
+) -> None:
+    """Write the columns of ``cases`` that changed since they were read from ``stored``: one
+    executemany UPDATE per set of changed columns (as the ORM's flush would)."""
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for record_id, case in cases.items():
+        changed = {
+            name: getattr(case, name)
+            for name, value in stored[record_id].items()
+            if getattr(case, name) != value
+        }
+        if changed:
+            shapes.setdefault(tuple(sorted(changed)), []).append({"b_id": record_id, **changed})
+    for rows in shapes.values():
+        session.execute(UPDATE, rows)
 
 
 def _status(value: str | None) -> str:

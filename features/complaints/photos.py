@@ -111,9 +111,13 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     ids = [change.record_id for change in changes if change.kind == KIND and not change.deleted]
     if not ids:
         return
+    # Only the attributes source_url reads, not each record's whole attributes.
+    photo, media = Record.attributes["photo_url"], Record.attributes["media_url"]
     wanted = {
-        row.id: source_url(row.attributes)
-        for row in session.execute(select(Record.id, Record.attributes).where(Record.id.in_(ids)))
+        record_id: source_url({"photo_url": photo_url, "media_url": media_url})
+        for record_id, photo_url, media_url in session.execute(
+            select(Record.id, photo, media).where(Record.id.in_(ids))
+        )
     }
     known = dict(
         session.execute(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
@@ -35,6 +36,16 @@ from hub.api import Hub, Message, Record, User, notify
 RESPONSE, COMPLETION = "response", "completion"
 BATCH = 100
 """The most complaints one tick looks at; the rest wait for the next ticks."""
+
+
+class Targets(Protocol):
+    """What of a case its milestones follow from: a case, or its columns as attributes."""
+
+    status: str
+    received_at: datetime
+    first_response_at: datetime | None
+    response_due_at: datetime | None
+    completion_due_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Label:
     area: str | None
 
 
-def milestones(case: ComplaintCase, rules: ReminderSettings) -> list[Milestone]:
+def milestones(case: Targets, rules: ReminderSettings) -> list[Milestone]:
     """Every milestone of the targets ``case`` has yet to meet, of the events told."""
     found = []
     for measure, due in _open_targets(case):
@@ -82,7 +93,7 @@ def milestones(case: ComplaintCase, rules: ReminderSettings) -> list[Milestone]:
     return found
 
 
-def first_look(case: ComplaintCase, rules: ReminderSettings, now: datetime) -> datetime | None:
+def first_look(case: Targets, rules: ReminderSettings, now: datetime) -> datetime | None:
     """When a case first needs looking at: the start of its current or next milestone."""
     return min((m.starts for m in milestones(case, rules) if m.ends > now), default=None)
 
@@ -183,7 +194,7 @@ def _text(milestone: Milestone, label: Label, due: str) -> Callable[[int], tuple
     return text
 
 
-def _open_targets(case: ComplaintCase) -> list[tuple[str, datetime]]:
+def _open_targets(case: Targets) -> list[tuple[str, datetime]]:
     """The targets ``case`` has yet to meet, with their deadlines."""
     if case.status in FINISHED:
         return []
