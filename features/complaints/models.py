@@ -128,8 +128,8 @@ def _part(context: Any, index: int) -> str | None:
 
 
 class ComplaintDaily(Base):
-    """The complaints received on one local ``day`` of one kelurahan, agency and category (''
-    for none), counted by what became of them; kept by :mod:`features.complaints.rollups`."""
+    """The complaints received on one local ``day`` of one kelurahan and agency ('' for none),
+    counted by what became of them; kept by :mod:`features.complaints.rollups`."""
 
     __tablename__ = "complaint_daily"
     __table_args__ = (
@@ -140,7 +140,6 @@ class ComplaintDaily(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    category: Mapped[str] = mapped_column(String(100), primary_key=True)
     district_code: Mapped[str] = mapped_column(String(16))
     regency_code: Mapped[str] = mapped_column(String(16))
     received: Mapped[int] = mapped_column(Integer, default=0)

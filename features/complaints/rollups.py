@@ -1,8 +1,8 @@
 """Rollups: the rankings' counts kept as they change, so that a report reads a few rows a day.
 
 ``complaint_daily`` counts the complaints received on each local day (in the zone the rollups
-were built in) per kelurahan, agency and category: received, answered (a first response),
-resolved, closed not fixed, and overdue before the state's ``overdue_until``.
+were built in) per kelurahan and agency: received, answered (a first response), resolved,
+closed not fixed, and overdue before the state's ``overdue_until``.
 ``complaint_backlog`` counts the complaints open now per kelurahan and agency. Every change that
 moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
 reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
@@ -55,7 +55,7 @@ from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from hub.api import Hub, Record, level_of, utcnow, within
 
 NONE = ""
-"""What stands for no kelurahan, agency or category in a rollup's key."""
+"""What stands for no kelurahan or agency in a rollup's key."""
 STATE_ID = 1
 BATCH = 5000
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
@@ -68,7 +68,6 @@ class Snapshot:
     received_at: datetime
     area_code: str | None
     agency_code: str | None
-    category: str | None
     status: str
     answered: bool
     deleted: bool
@@ -88,7 +87,6 @@ def snapshot(case: ComplaintCase) -> Snapshot:
         case.received_at,
         case.area_code,
         case.agency_code,
-        case.category,
         case.status,
         case.first_response_at is not None,
         bool(case.source_deleted),
@@ -172,7 +170,6 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
         ComplaintCase.received_at,
         ComplaintCase.area_code,
         ComplaintCase.agency_code,
-        ComplaintCase.category,
         ComplaintCase.status,
         ComplaintCase.first_response_at.is_not(None),
         ComplaintCase.overdue_at,
@@ -184,8 +181,8 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
     daily: Counter[tuple] = Counter()
     backlog: Counter[tuple] = Counter()
     counted = 0
-    for received, area, agency, category, status, answered, overdue_at in rows:
-        each = Snapshot(received, area, agency, category, status, bool(answered), False, overdue_at)
+    for received, area, agency, status, answered, overdue_at in rows:
+        each = Snapshot(received, area, agency, status, bool(answered), False, overdue_at)
         _count(daily, backlog, each, state, 1)
         counted += 1
     _insert(session, ComplaintDaily, daily, COUNTS)
@@ -210,12 +207,7 @@ def advance(session: Session, now: datetime) -> int:
     state = state_of(session, lock="update")
     if state is None or now <= state.overdue_until:
         return 0
-    columns = (
-        ComplaintCase.received_at,
-        ComplaintCase.area_code,
-        ComplaintCase.agency_code,
-        ComplaintCase.category,
-    )
+    columns = (ComplaintCase.received_at, ComplaintCase.area_code, ComplaintCase.agency_code)
     rows = session.execute(
         select(*columns).where(
             ComplaintCase.overdue_at >= state.overdue_until,
@@ -224,9 +216,9 @@ def advance(session: Session, now: datetime) -> int:
         )
     ).all()
     daily: Counter[tuple] = Counter()
-    for received, area, agency, category in rows:
+    for received, area, agency in rows:
         day = received.astimezone(state.zone).date()
-        daily[(day, area or NONE, agency or NONE, category or NONE, "overdue")] += 1
+        daily[(day, area or NONE, agency or NONE, "overdue")] += 1
     _upsert(session, ComplaintDaily, daily, COUNTS)
     session.execute(
         update(ComplaintRollupState)
@@ -297,7 +289,7 @@ def _key(grouping_key: ColumnElement | None) -> ColumnElement:
 def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign: int) -> None:
     area, agency = case.area_code or NONE, case.agency_code or NONE
     day = case.received_at.astimezone(state.zone).date()
-    key = (day, area, agency, case.category or NONE)
+    key = (day, area, agency)
     overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
     daily[(*key, "received")] += sign
     daily[(*key, "answered")] += sign * case.answered

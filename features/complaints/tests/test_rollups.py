@@ -11,13 +11,19 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from features.complaints import actions, rollups
-from features.complaints.models import ComplaintCase, ComplaintDaily, ComplaintRollupState
+from features.complaints.models import (
+    ComplaintBacklog,
+    ComplaintCase,
+    ComplaintDaily,
+    ComplaintRollupState,
+)
 from features.complaints.rankings import (
     AGENCY,
     CITY,
@@ -31,10 +37,15 @@ from features.complaints.rankings import (
 from features.complaints.settings import routing_of
 from features.complaints.statuses import CLOSED, FINISHED, IN_PROGRESS, OPEN, RESOLVED
 from features.complaints.weekly import IsoWeek, weekly_report
+from features.complaints.widgets import tiles
+from hub import migrate
+from hub.app import load_plugins
 from hub.cli import cli
+from hub.config import Settings
+from hub.db import Database
 from hub.models import Base, Record, Source, User
 from hub.problems import Problem
-from hub.state import current_hub
+from hub.state import Hub, current_hub
 from hub.sync.store import RecordChange
 from hub.testing import add_records
 
@@ -256,7 +267,7 @@ def figures_of(app: Flask, rolled_up: bool) -> list:
         Period(START + timedelta(hours=5), NOW - timedelta(hours=3)),
         Period(START + timedelta(days=3, hours=2), START + timedelta(days=3, hours=9)),
     )
-    with app.app_context(), hub.db.session() as session:
+    with app.test_request_context(), hub.db.session() as session:
         state = session.get(ComplaintRollupState, rollups.STATE_ID)
         kept = {"zone": state.zone, "overdue_until": state.overdue_until}
         if not rolled_up:
@@ -270,15 +281,56 @@ def figures_of(app: Flask, rolled_up: bool) -> list:
                         found.append((scope, grouping, period, at, [vars(r) for r in rows]))
             report = weekly_report(session, IsoWeek(2024, 20), ZONE, routing, NOW, scope)
             found.append((scope, report.areas, report.agencies, report.total))
+        for area in (None, *(scope.area for scope in SCOPES if scope.area)):
+            for at in (NOW, START + timedelta(days=10, hours=5)):
+                found.append((area, at, wall_tiles(session, area, at)))
         if not rolled_up:
             session.add(ComplaintRollupState(id=rollups.STATE_ID, built_at=NOW, **kept))
     return found
+
+
+def wall_tiles(session: Session, area: str | None, at: datetime) -> list:
+    """What the wall's complaint counts show for ``area`` at ``at``."""
+    shown = [tile(session, area, at) for tile in (tiles.backlog, tiles.response_rate)]
+    shown += [tile(session, area, at) for tile in (tiles.overdue, tiles.ranking)]
+    return [*shown, tiles.trend(session, area, at, ZONE)]
 
 
 def assert_rollups_equal_cases(app: Flask) -> None:
     rolled_up, counted = figures_of(app, True), figures_of(app, False)
     assert rolled_up == counted
     assert any(row[-1] for row in rolled_up if len(row) == 5)
+    assert_rows_equal_a_rebuild(app)
+
+
+def assert_rows_equal_a_rebuild(app: Flask) -> None:
+    """The rows kept change by change are those a rebuild counts from scratch (none empty)."""
+    with app.app_context(), current_hub(app).db.session() as session:
+        state = rollups.state_of(session)
+        kept = rollup_rows(session)
+        rollups.rebuild(session, state.zone, overdue_until=state.overdue_until)
+        assert kept == rollup_rows(session)
+        assert kept[0], "some days counted"
+        session.rollback()
+
+
+def rollup_rows(session: Session) -> tuple[list, list]:
+    """The daily and backlog rows, leaving out those whose counts are all zero."""
+    daily = [
+        row
+        for row in session.execute(
+            select(ComplaintDaily.__table__).order_by(*ComplaintDaily.__table__.primary_key)
+        )
+        if any(getattr(row, name) for name in rollups.COUNTS)
+    ]
+    backlog = [
+        row
+        for row in session.execute(
+            select(ComplaintBacklog.__table__).order_by(*ComplaintBacklog.__table__.primary_key)
+        )
+        if row.open
+    ]
+    return daily, backlog
 
 
 def test_the_command_rebuilds_the_rollups_from_the_cases(tmp_path, monkeypatch):
@@ -325,3 +377,81 @@ def test_the_command_rebuilds_the_rollups_from_the_cases(tmp_path, monkeypatch):
         assert days == [(datetime(2024, 5, 7).date(), "dlh")]
         assert rollups.zone_of(session) == ZoneInfo("Asia/Makassar")
     engine.dispose()
+
+
+def test_a_day_of_one_kelurahan_and_agency_is_one_row_whatever_the_categories(
+    database_url, make_app
+):
+    app = make_app(database_url, only=("complaints",), timezone="Asia/Jakarta")
+    with app.app_context(), current_hub(app).db.session() as session:
+        rollups.rebuild(session, ZONE, overdue_until=START)
+    history = History(app, random.Random(11))
+    with app.test_request_context(), current_hub(app).db.session() as session:
+        for category in ("Pelanggaran aturan", "PKL liar", "Tindak kriminal"):
+            history.made += 1
+            record = Record(
+                source_id=history.source_id,
+                external_id=str(history.made),
+                kind="complaint",
+                status=OPEN,
+                category=category,
+                area_code=AREAS[0],
+                title="Laporan",
+                created_at=START + timedelta(hours=history.made),
+                content_hash=str(history.made),
+            )
+            add_records(app, session, [record])
+    with current_hub(app).db.read_session() as session:
+        rows = session.execute(select(ComplaintDaily.area_code, ComplaintDaily.received)).all()
+        assert rows == [(AREAS[0], 3)], "three categories of Satpol PP"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migrated_to_0018(request, tmp_path, folders):
+    """A database whose complaint migrations go up to the daily counts by category."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    else:
+        url = request.getfixturevalue("empty_postgres_url")
+    db = Database(url)
+    migrate.upgrade(db.engine, folders, revision="0018")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def folders():
+    settings = Settings(strict_plugins=True)
+    return Hub(settings, load_plugins(settings)).migration_folders
+
+
+def test_the_migration_sums_each_day_s_categories_and_back(migrated_to_0018, folders):
+    db = migrated_to_0018
+    day = datetime(2024, 5, 7).date()
+    rows = [
+        {"category": category, "received": received, "answered": answered}
+        for category, received, answered in (("Sampah", 2, 1), ("Banjir", 3, 3), ("", 1, 0))
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO complaint_daily VALUES (:day, '31.75.10.1005', 'dlh', :category,"
+                " '31.75.10', '31.75', :received, :answered, 0, 0, 1)"
+            ),
+            [{"day": day, **row} for row in rows],
+        )
+
+    migrate.upgrade(db.engine, folders)
+
+    counts = "day, area_code, agency_code, received, answered, overdue"
+    with db.engine.connect() as connection:
+        found = connection.execute(text(f"SELECT {counts} FROM complaint_daily")).all()
+    assert [(str(row[0]), *row[1:]) for row in found] == [
+        ("2024-05-07", "31.75.10.1005", "dlh", 6, 4, 3)
+    ]
+
+    command.downgrade(migrate.alembic_config(db.engine, folders), "0018")
+
+    with db.engine.connect() as connection:
+        found = connection.execute(text("SELECT category, received FROM complaint_daily")).all()
+    assert [tuple(row) for row in found] == [("", 6)]

@@ -1,13 +1,16 @@
 """The complaint widgets: the red backlog, the response rate, what is overdue, the kelurahan with
 the lowest response rate, the daily trend and the latest complaints.
 
-Each is one or two aggregate queries over the complaint cases (the rankings' own queries where
-they exist), limited to the screen's area, on the indexes of the cases and records.
+The counts are the rankings' own (:func:`~features.complaints.rankings.period_counts` and
+:func:`~features.complaints.rankings.backlogs`), which read the rollups when they are built; the
+trend reads the rollups' whole days too. What is overdue, split by target, is counted from the
+cases. Each is limited to the screen's area; before the rollups are built, everything is counted
+from the cases.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,15 +19,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from features.complaints import rollups
 from features.complaints.kind import COMPLAINT
-from features.complaints.models import ComplaintCase
+from features.complaints.models import ComplaintCase, ComplaintDaily
 from features.complaints.rankings import (
     CITY,
     KELURAHAN,
+    Figures,
     Period,
     Scope,
-    backlog_query,
-    counts_query,
+    backlogs,
+    period_counts,
 )
 from features.complaints.statuses import FINISHED
 from features.complaints.wilson import wilson_upper_bound
@@ -75,9 +80,8 @@ def complaint_widgets(settings: Settings) -> list[Widget]:
 def backlog(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
     """The complaints still waiting (red), and how many came in over the last day."""
     scope = Scope(area=area)
-    waiting = session.execute(backlog_query(CITY, now, scope)).one().backlog
-    day = session.execute(counts_query(CITY, Period(now - timedelta(days=1), now), now, scope))
-    received = day.one().received
+    waiting = sum(backlogs(session, CITY, now, scope).values())
+    received = _city(session, Period(now - timedelta(days=1), now), now, scope).received
     return {
         "value": waiting,
         "colour": "red" if waiting else "green",
@@ -88,7 +92,7 @@ def backlog(session: Session, area: str | None, now: datetime) -> dict[str, Any]
 def response_rate(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
     """The share of the last seven days' complaints that had a first response."""
     period = Period(now - timedelta(days=RATE_DAYS), now)
-    row = session.execute(counts_query(CITY, period, now, Scope(area=area))).one()
+    row = _city(session, period, now, Scope(area=area))
     rate = _percent(row.answered, row.received)
     return {
         "value": rate,
@@ -131,11 +135,8 @@ def ranking(session: Session, area: str | None, now: datetime) -> dict[str, Any]
     complaints: by the Wilson upper bound of the rate, so that one unanswered complaint of one
     does not come before many left unanswered."""
     period = Period(now - timedelta(days=RATE_DAYS), now)
-    rows = [
-        row
-        for row in session.execute(counts_query(KELURAHAN, period, now, Scope(area=area)))
-        if row.key and row.received
-    ]
+    counted = period_counts(session, KELURAHAN, period, now, Scope(area=area))
+    rows = [row for row in counted.values() if row.key and row.received]
     rows.sort(key=lambda row: (wilson_upper_bound(row.answered, row.received), row.key))
     rows = rows[:RANKING_SIZE]
     names = dict(
@@ -166,38 +167,24 @@ def trend(session: Session, area: str | None, now: datetime, zone: ZoneInfo) -> 
     many of them have been answered since."""
     today = datetime.combine(now.astimezone(zone).date(), time(), zone)
     starts = [today - timedelta(days=days) for days in range(TREND_DAYS - 1, -1, -1)]
-    day = case(
-        *[(ComplaintCase.received_at < start, index) for index, start in enumerate(starts[1:])],
-        else_=len(starts) - 1,
-    ).label("day")
-    counts = {
-        row.day: row
-        for row in session.execute(
-            select(
-                day,
-                func.count().label("received"),
-                func.count(ComplaintCase.first_response_at).label("answered"),
-            )
-            .where(
-                ComplaintCase.received_at >= starts[0],
-                ComplaintCase.received_at < now,
-                _not_deleted(),
-                *Scope(area=area).clauses(),
-            )
-            .group_by(day)
-        )
-    }
+    scope = Scope(area=area)
+    if rollups.zone_of(session) == zone:
+        counts = _rolled_up_days(session, starts, scope)
+        counts.update(_counted_days(session, starts[-1:], now, scope))
+    else:
+        counts = _counted_days(session, starts, now, scope)
+    days = [counts.get(start.date(), (0, 0)) for start in starts]
     return {
         "labels": [format_date(start, "d MMM") for start in starts],
         "series": [
             {
                 "label": gettext("Received"),
-                "values": [_count(counts, index, "received") for index in range(len(starts))],
+                "values": [received for received, _answered in days],
                 "colour": "red",
             },
             {
                 "label": gettext("Answered"),
-                "values": [_count(counts, index, "answered") for index in range(len(starts))],
+                "values": [answered for _received, answered in days],
                 "colour": "green",
             },
         ],
@@ -230,6 +217,39 @@ def latest(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
     return {"items": items}
 
 
+def _city(session: Session, period: Period, now: datetime, scope: Scope) -> Figures:
+    """The counts of everything received in ``period`` within ``scope``."""
+    return period_counts(session, CITY, period, now, scope).get(None) or Figures(None)
+
+
+def _rolled_up_days(
+    session: Session, starts: list[datetime], scope: Scope
+) -> dict[date, tuple[int, int]]:
+    """The rollups' received and answered of each day of ``starts`` (local midnights in the
+    rollups' zone) but the last."""
+    where = scope.clauses_of(ComplaintDaily)
+    query = rollups.daily_query(ComplaintDaily.day, starts[0].date(), starts[-1].date(), where)
+    return {row.key: (int(row.received), int(row.answered)) for row in session.execute(query)}
+
+
+def _counted_days(
+    session: Session, starts: list[datetime], now: datetime, scope: Scope
+) -> dict[date, tuple[int, int]]:
+    """The cases' received and answered of each day from ``starts`` (the last up to ``now``)."""
+    received = ComplaintCase.received_at
+    columns = []
+    for start, end in zip(starts, [*starts[1:], now], strict=True):
+        on_the_day = and_(received >= start, received < end)
+        columns.append(func.count(case((on_the_day, 1))))
+        columns.append(func.count(case((on_the_day, ComplaintCase.first_response_at))))
+    row = session.execute(
+        select(*columns).where(
+            received >= starts[0], received < now, _not_deleted(), *scope.clauses()
+        )
+    ).one()
+    return {start.date(): (row[2 * i], row[2 * i + 1]) for i, start in enumerate(starts)}
+
+
 def _not_deleted() -> Any:
     return ~exists().where(Record.id == ComplaintCase.record_id, Record.deleted_at.is_not(None))
 
@@ -244,8 +264,3 @@ def _rate_colour(rate: float | None) -> str:
     if rate >= GOOD_RATE:
         return "green"
     return "yellow" if rate >= FAIR_RATE else "red"
-
-
-def _count(counts: dict[int, Any], index: int, figure: str) -> int:
-    row = counts.get(index)
-    return getattr(row, figure) if row is not None else 0
