@@ -32,11 +32,11 @@ import time
 from datetime import timedelta
 
 import psycopg
-from rankings import FILL, drop_database, libpq, scratch_database
+from rankings import FILL, add_source_and_categories, drop_database, libpq, scratch_database
 from sqlalchemy import func, select
 
 from features.complaints import digest
-from features.complaints.routing import DEFAULT_AGENCIES, DEFAULT_CATEGORIES
+from features.complaints.routing import DEFAULT_AGENCIES
 from hub.app import create_app
 from hub.areas import import_areas
 from hub.config import Settings
@@ -89,23 +89,8 @@ def fill(url: str, size: int, count: int) -> None:
     villages = [code for level, code in areas if level == "village"]
     districts = [code for level, code in areas if level == "district"]
     with psycopg.connect(libpq(url), autocommit=True) as connection:
-        source = connection.execute(
-            "INSERT INTO sources (name, type, enabled, interval_seconds, next_run_at,"
-            " consecutive_failures, full_sync_requested, created_at)"
-            " VALUES ('qlue-bench', 'qlue', true, 300, now(), 0, false, now()) RETURNING id"
-        ).fetchone()[0]
-        connection.execute(
-            "CREATE TEMP TABLE bench_categories"
-            " (n int, name text, agency text, response_hours int, completion_hours int)"
-        )
+        source = add_source_and_categories(connection)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO bench_categories VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (n, rule.category, rule.agency, rule.response_hours, rule.completion_hours)
-                    for n, rule in enumerate(DEFAULT_CATEGORIES, start=1)
-                ],
-            )
             cursor.executemany(
                 "INSERT INTO users (username, password_hash, role, area_code, agency_code,"
                 " active, session_version, full_name, created_at)"

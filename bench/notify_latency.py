@@ -37,9 +37,9 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask
+from ingest import drop_database, fresh_database
 from rq import SimpleWorker
-from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, select
 
 from hub.app import create_app, load_plugins
 from hub.areas import import_areas
@@ -54,9 +54,6 @@ from hub.sync.connector import http_client
 from hub.sync.scheduler import register_sources
 from hub.testing import Mailbox
 
-POSTGRES = os.environ.get(
-    "SIMPUL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 REDIS = os.environ.get("SIMPUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SOURCE = "qlue-bench"
 CITY = "31.75"
@@ -96,29 +93,6 @@ def send_straight(port: int, to: str, subject: str, body: str) -> None:
     mail.set_content(body)
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
         smtp.send_message(mail)
-
-
-def fresh_database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-    name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
-        return
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {parsed.database} WITH (FORCE)"))
-    admin.dispose()
 
 
 def bench_app(database_url: str, queue: str, smtp_port: int, sources=()) -> Flask:

@@ -187,6 +187,29 @@ def libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def add_source_and_categories(connection: psycopg.Connection) -> int:
+    """The bench's source, and the temporary table of the routed categories ``FILL`` reads;
+    the source's id."""
+    source = connection.execute(
+        "INSERT INTO sources (name, type, enabled, interval_seconds, next_run_at,"
+        " consecutive_failures, full_sync_requested, created_at)"
+        " VALUES ('qlue-bench', 'qlue', true, 300, now(), 0, false, now()) RETURNING id"
+    ).fetchone()[0]
+    connection.execute(
+        "CREATE TEMP TABLE bench_categories"
+        " (n int, name text, agency text, response_hours int, completion_hours int)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO bench_categories VALUES (%s, %s, %s, %s, %s)",
+            [
+                (n, rule.category, rule.agency, rule.response_hours, rule.completion_hours)
+                for n, rule in enumerate(DEFAULT_CATEGORIES, start=1)
+            ],
+        )
+    return source
+
+
 def fill(url: str, size: int) -> None:
     """Schema, areas, one source and ``size`` complaints with their cases, the indexes built
     after the rows; then VACUUM ANALYZE."""
@@ -195,23 +218,7 @@ def fill(url: str, size: int) -> None:
     import_areas(database)
     database.dispose()
     with psycopg.connect(libpq(url), autocommit=True) as connection:
-        source = connection.execute(
-            "INSERT INTO sources (name, type, enabled, interval_seconds, next_run_at,"
-            " consecutive_failures, full_sync_requested, created_at)"
-            " VALUES ('qlue-bench', 'qlue', true, 300, now(), 0, false, now()) RETURNING id"
-        ).fetchone()[0]
-        connection.execute(
-            "CREATE TEMP TABLE bench_categories"
-            " (n int, name text, agency text, response_hours int, completion_hours int)"
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO bench_categories VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (n, rule.category, rule.agency, rule.response_hours, rule.completion_hours)
-                    for n, rule in enumerate(DEFAULT_CATEGORIES, start=1)
-                ],
-            )
+        source = add_source_and_categories(connection)
         connection.execute("SELECT setseed(0.42)")
         indexes = drop_indexes(connection, ("records", "complaint_cases"))
         for statement in FILL:

@@ -16,13 +16,13 @@ import html_text
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hub.api import Area, Record, read_session
 from simpul_jobs.publish import description_of, job_posting
 from simpul_jobs.queries import published_vacancies
-from simpul_jobs.views import EMPLOYMENT_TYPES, PAGE_SIZE, paging, today_and_zone
+from simpul_jobs.views import EMPLOYMENT_TYPES, PAGE_SIZE, newest_page, today_and_zone
 
 FEED_NAME = "Lowongan kerja"
 UNITS = {
@@ -41,16 +41,7 @@ def vacancies() -> str:
     today, zone = today_and_zone()
     where = published_vacancies(today, zone)
     with read_session() as session:
-        total = session.scalar(select(func.count()).select_from(Record).where(*where)) or 0
-        pages, page = paging(total)
-        records = session.scalars(
-            select(Record)
-            .options(defer(Record.payload))
-            .where(*where)
-            .order_by(Record.created_at.desc(), Record.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
+        records, total, pages, page = newest_page(session, where)
         names = place_names(session, [record.area_code for record in records])
     summary = {
         "@context": "https://schema.org",

@@ -166,16 +166,7 @@ def vacancies() -> str:
         ).all()
         sector = request.args.get("sector", "")
         where = [*open_here, *([Record.category == sector] if sector in sectors else [])]
-        total = session.scalar(select(func.count()).select_from(Record).where(*where)) or 0
-        pages, page = paging(total)
-        records = session.scalars(
-            select(Record)
-            .options(defer(Record.payload))
-            .where(*where)
-            .order_by(Record.created_at.desc(), Record.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
+        records, total, pages, page = newest_page(session, where)
         names = area_names(session, [record.area_code for record in records])
         return render_template(
             "jobs/vacancies.html",
@@ -294,6 +285,22 @@ def one_record(session: Session, kind: str, record_id: int) -> Record:
     if record is None:
         abort(404)
     return record
+
+
+def newest_page(session: Session, where: list) -> tuple[list[Record], int, int, int]:
+    """The ``?page=`` asked for of the records ``where`` selects, newest first (without their
+    payloads), with how many there are, the number of pages and the page number."""
+    total = session.scalar(select(func.count()).select_from(Record).where(*where)) or 0
+    pages, page = paging(total)
+    records = session.scalars(
+        select(Record)
+        .options(defer(Record.payload))
+        .where(*where)
+        .order_by(Record.created_at.desc(), Record.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return list(records), total, pages, page
 
 
 def paging(total: int) -> tuple[int, int]:
