@@ -478,6 +478,7 @@ def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
     admin.go("/users/new", "a new user")
     admin.go("/users/import", "users from a CSV")
     admin.go("/inbox/defaults", "how people are told until they choose")
+    admin.screenshot("admin-notification-defaults")
     admin.go("/jobs/seekers", "job seekers (admin)")
     admin.page.click("ul.cards .title")
     admin.page.wait_for_load_state()
