@@ -102,6 +102,8 @@ def phone(browser, city: City):
     page = context.new_page()
     page.set_default_timeout(60_000)  # a loaded two-core machine is slower than a phone
     page.goto(f"{city.url}/login")
+    # A page opened while the worker still installs is not its to control: wait for it here.
+    page.wait_for_function(f"() => {CONTROLLED}")
     page.fill("input[name=username]", "lurah")
     page.fill("input[name=password]", PASSWORD)
     page.click("form .primary")
