@@ -12,15 +12,19 @@ its service levels), received over the last 90 days, and about 15% answered, as 
 It then builds the rollups (``simpul complaints rebuild-rollups``) and times (the median of
 ``--runs`` runs after a warm-up, the hub and the from-scratch SQL in turns), in the same run:
 - each figure of the rankings (counts, the two medians, the red backlog) per kelurahan,
-  kecamatan and agency over the 90 days, through the hub (reading the rollups) and as the
-  from-scratch aggregate over the cases written by hand, a plain GROUP BY run with the raw
-  driver (psycopg, planning each query as the hub's connections do);
-- the hub's whole ranking per grouping, its rankings page and its weekly report (last full
-  week against the week before), for the city and for one kecamatan, against the sum of the
-  from-scratch queries they stand for;
-and prints each time and the speed-up from-scratch / hub (targets at 1M: 20x for the weekly
-report and the rankings page; a kecamatan's report as fast as the city's). It ends with the
-plans' use of indexes for the weekly queries.
+  kecamatan and agency over the 90 days, through the hub (reading the rollups; the medians
+  from their buckets) and as the from-scratch aggregate over the cases written by hand, a
+  plain GROUP BY run with the raw driver (psycopg, planning each query as the hub's
+  connections do);
+- the hub's whole ranking per grouping, its rankings page (as the page asks: the last seven
+  local days, today's included) and its weekly report (last full week against the week
+  before), for the city and for one kecamatan, against the sum of the from-scratch queries
+  they stand for, and against the SQL the hub ran for them, captured and replayed with the raw
+  driver (the rollup read they do);
+and prints each time, the speed-up from-scratch / hub and the ratio hub / its SQL (targets at
+1M: a speed-up of 20 for the weekly report and the rankings page, within 1.5 of their SQL; a
+kecamatan's report as fast as the city's). It ends with the plans' use of indexes for the
+weekly queries.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from features.complaints import rollups
@@ -50,11 +54,12 @@ from features.complaints.rankings import (
     Period,
     Scope,
     backlogs,
-    median_query,
     period_counts,
     rank,
+    sketched_median_query,
 )
 from features.complaints.routing import DEFAULT_CATEGORIES, Routing
+from features.complaints.views.rankings import DEFAULT_DAYS, RankingChoice
 from features.complaints.weekly import IsoWeek, weekly_report
 from hub.areas import import_areas
 from hub.db import Database
@@ -271,8 +276,11 @@ class Bench:
         self.raw = psycopg.connect(libpq(url), autocommit=True, prepare_threshold=None)
         self.runs = runs
         self.now = utcnow()
-        self.week = IsoWeek.containing(datetime.now(ZONE).date()).previous()
+        self.today = datetime.now(ZONE).date()
+        self.week = IsoWeek.containing(self.today).previous()
         self.routing = Routing()
+        with self.database.read_session() as session:
+            self.state = rollups.state_of(session)
 
     def close(self) -> None:
         self.raw.close()
@@ -305,7 +313,9 @@ class Bench:
         values = {"start": period.start, "end": period.end, "now": self.now}
 
         def median(measure: str) -> Callable[[], Any]:
-            query = median_query(grouping, measure, period, "postgresql", stored=True)
+            query = sketched_median_query(
+                grouping, measure, period, Scope(), self.state, "postgresql"
+            )
             return self.hub_query(query)
 
         return [
@@ -315,20 +325,42 @@ class Bench:
             ("red backlog", self.hub_call(backlogs, grouping, self.now), "backlog", values),
         ]
 
-    def compare(self, label: str, hub: Callable[[], Any], bare: Callable[[], Any]) -> float:
+    def compare(
+        self, label: str, hub: Callable[[], Any], bare: Callable[[], Any], replay: bool = False
+    ) -> float:
         """Time both ways, each warmed up once, then in turns (so that both meet the same load
-        on the machine); print the medians and the speed-up; return the hub's seconds."""
-        hub()
+        on the machine); print the medians and the speed-up; return the hub's seconds. With
+        ``replay``, time the SQL the hub ran too, replayed with the raw driver."""
+        ran = self.captured(hub)
         bare()
-        turns = [(seconds(hub), seconds(bare)) for _ in range(self.runs)]
-        hub_seconds = statistics.median(turn[0] for turn in turns)
-        bare_seconds = statistics.median(turn[1] for turn in turns)
-        print(
+        ways = [hub, bare, self.bare(ran)] if replay else [hub, bare]
+        turns = [[seconds(way) for way in ways] for _ in range(self.runs)]
+        medians = [statistics.median(way) for way in zip(*turns, strict=True)]
+        hub_seconds, bare_seconds, *own = medians
+        line = (
             f"{label:<40} hub {hub_seconds * 1000:9.1f} ms"
             f"   from scratch {bare_seconds * 1000:9.1f} ms"
             f"   speed-up {bare_seconds / hub_seconds:7.1f}"
         )
+        if own:
+            ratio = hub_seconds / own[0]
+            line += f"   its SQL {own[0] * 1000:7.1f} ms   hub / its SQL {ratio:4.2f}"
+        print(line)
         return hub_seconds
+
+    def captured(self, run: Callable[[], Any]) -> list[tuple[str, Any]]:
+        """Run ``run`` once; return the statements it sent, with their values."""
+        ran: list[tuple[str, Any]] = []
+
+        def keep(_connection, _cursor, statement, values, _context, _many) -> None:
+            ran.append((statement, values))
+
+        event.listen(self.database.engine, "before_cursor_execute", keep)
+        try:
+            run()
+        finally:
+            event.remove(self.database.engine, "before_cursor_execute", keep)
+        return [(sql, values) for sql, values in ran if sql.lstrip().upper().startswith("SELECT")]
 
     def rankings(self, groupings: tuple[str, ...], figures: bool) -> None:
         """Over the last 90 days: each figure's query (if ``figures``) and the whole ranking."""
@@ -345,17 +377,20 @@ class Bench:
             )
 
     def rankings_page(self) -> None:
-        """What the rankings page runs by default: the kelurahan and the city, last 7 days."""
-        period = Period(self.now - timedelta(days=7), self.now)
+        """What the rankings page runs by default: the kelurahan and the city, over the last
+        seven local days, today's included."""
+        first = self.today - timedelta(days=DEFAULT_DAYS - 1)
+        period = RankingChoice(KELURAHAN, first, self.today).period(ZONE)
         statements = [
             (bare_sql(figure, grouping), values)
             for grouping in (KELURAHAN, CITY)
             for _name, _query, figure, values in self.figure_queries(grouping, period)
         ]
         self.compare(
-            "rankings page, last 7 days",
+            f"rankings page, last {DEFAULT_DAYS} days",
             self.ranking(period, KELURAHAN, CITY),
             self.bare(statements),
+            replay=True,
         )
 
     def ranking(self, period: Period, *groupings: str) -> Callable[[], Any]:
@@ -384,7 +419,7 @@ class Bench:
             values = {"now": self.now, "area": area}
             statements.append((bare_sql("backlog", grouping, bool(area)), values))
         label = f"weekly report {self.week}{f' of {area}' if area else ''}"
-        return self.compare(label, run, self.bare(statements))
+        return self.compare(label, run, self.bare(statements), replay=True)
 
     def plan(self) -> None:
         """The scans of the weekly report's counts query."""

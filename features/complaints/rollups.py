@@ -3,7 +3,10 @@
 ``complaint_daily`` counts the complaints received on each local day (in the zone the rollups
 were built in) per kelurahan and agency: received, answered (a first response), resolved,
 closed not fixed, and overdue before the state's ``overdue_until``.
-``complaint_backlog`` counts the complaints open now per kelurahan and agency. Every change that
+``complaint_durations`` counts the same complaints by the bucket (see
+:mod:`features.complaints.sketch`) of the time they took to a first response and to a fix, for
+the medians. ``complaint_backlog`` counts the complaints open now per kelurahan and agency.
+Every change that
 moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
 reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
 of the case before the change and one with :func:`after` after it, and give both to
@@ -14,25 +17,28 @@ Overdue depends on the clock: each case keeps the moment it is overdue from as t
 (``overdue_at``), and the daily counts hold those overdue before ``overdue_until``, a moment the
 periodic task :func:`advance` moves up to now. Overdue at any moment ``at`` is then the count
 plus the cases whose ``overdue_at`` lies between ``overdue_until`` and ``at`` (or less those
-between ``at`` and it), a short range of the ``overdue_at`` index. The medians are not kept
-here: the rankings read them from the period's cases through partial covering indexes.
+between ``at`` and it), a short range of the ``overdue_at`` index.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
+    Integer,
     Select,
     and_,
     case,
+    cast,
     delete,
     exists,
+    extract,
     func,
     literal,
     select,
@@ -47,18 +53,25 @@ from features.complaints.models import (
     ComplaintBacklog,
     ComplaintCase,
     ComplaintDaily,
+    ComplaintDuration,
     ComplaintRollupState,
     area_parts,
     overdue_moment,
 )
+from features.complaints.sketch import LOG_GAMMA, bucket_of
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from hub.api import Hub, Record, level_of, utcnow, within
 
 NONE = ""
 """What stands for no kelurahan or agency in a rollup's key."""
 STATE_ID = 1
+STATE_KEY = "complaint_rollup_state"
+"""Where a session keeps the state it read, with the transaction it read it in."""
 BATCH = 5000
+SECONDS_PER_DAY = 86400
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
+RESPONSE, COMPLETION = "response", "completion"
+"""The durations counted: to the first response, and to the fix (of those resolved)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Snapshot:
     answered: bool
     deleted: bool
     overdue_at: datetime | None
+    response_bucket: int | None = None
+    completion_bucket: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,17 @@ def snapshot(case: ComplaintCase) -> Snapshot:
         case.first_response_at is not None,
         bool(case.source_deleted),
         overdue_moment(case),
+        *duration_buckets(case.received_at, case.status, case.first_response_at, case.resolved_at),
     )
+
+
+def duration_buckets(
+    received: datetime, status: str, responded: datetime | None, resolved: datetime | None
+) -> tuple[int | None, int | None]:
+    """The buckets of the time to the first response and to the fix (None: there is none)."""
+    response = bucket_of((responded - received).total_seconds()) if responded else None
+    fixed = resolved is not None and status == RESOLVED
+    return response, bucket_of((resolved - received).total_seconds()) if fixed else None
 
 
 def after(case: ComplaintCase) -> Snapshot:
@@ -118,12 +143,19 @@ def overdue_moment_sql() -> ColumnElement:
 
 def state_of(session: Session, lock: str | None = None) -> State | None:
     """The rollups' state; None while they are not built. ``lock``: ``"share"`` while a change
-    moves the counts, ``"update"`` while :func:`advance` moves ``overdue_until``."""
+    moves the counts, ``"update"`` while :func:`advance` moves ``overdue_until``. Read once
+    per transaction when no lock is asked for: a report's figures all see the same state."""
+    transaction = session.get_transaction()
+    kept = session.info.get(STATE_KEY)
+    if not lock and kept is not None and kept[0] is transaction:
+        return kept[1]
     query = select(ComplaintRollupState).where(ComplaintRollupState.id == STATE_ID)
     if lock:
         query = query.with_for_update(read=lock == "share")
     found = session.scalars(query).one_or_none()
-    return State(ZoneInfo(found.zone), found.overdue_until) if found else None
+    state = State(ZoneInfo(found.zone), found.overdue_until) if found else None
+    session.info[STATE_KEY] = (session.get_transaction(), state)
+    return state
 
 
 def zone_of(session: Session) -> ZoneInfo | None:
@@ -137,14 +169,14 @@ def moved(session: Session, changes: Iterable[tuple[Snapshot | None, Snapshot | 
     state = state_of(session, lock="share")
     if state is None:
         return
-    daily: Counter[tuple] = Counter()
-    backlog: Counter[tuple] = Counter()
+    counts = Counts()
     for before, after_change in changes:
         for each, sign in ((before, -1), (after_change, 1)):
             if each is not None and not each.deleted:
-                _count(daily, backlog, each, state, sign)
-    _upsert(session, ComplaintDaily, daily, COUNTS)
-    _upsert(session, ComplaintBacklog, backlog, ("open",))
+                counts.add(each, state, sign)
+    _upsert(session, ComplaintDaily, counts.daily, COUNTS)
+    _upsert(session, ComplaintDuration, counts.durations, ("count",))
+    _upsert(session, ComplaintBacklog, counts.backlog, ("open",))
 
 
 def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = None) -> int:
@@ -156,8 +188,8 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
         # No change waits for a state that is not there yet: hold them off the cases instead.
         session.execute(text("LOCK TABLE complaint_cases IN SHARE ROW EXCLUSIVE MODE"))
     _refresh_cases(session)
-    session.execute(delete(ComplaintDaily))
-    session.execute(delete(ComplaintBacklog))
+    for model in (ComplaintDaily, ComplaintDuration, ComplaintBacklog):
+        session.execute(delete(model))
     now = utcnow()
     until = overdue_until or now
     if row is None:
@@ -165,29 +197,86 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
         session.add(row)
     row.zone, row.overdue_until, row.built_at = zone.key, until, now
     session.flush()
-    state = State(zone, until)
-    columns = (
-        ComplaintCase.received_at,
-        ComplaintCase.area_code,
-        ComplaintCase.agency_code,
-        ComplaintCase.status,
-        ComplaintCase.first_response_at.is_not(None),
-        ComplaintCase.overdue_at,
+    session.info.pop(STATE_KEY, None)
+    return _count_all(session, State(zone, until))
+
+
+def _count_all(session: Session, state: State) -> int:
+    """Fill the emptied rollups from the cases, each grouped in the database; return how many
+    cases were counted."""
+    dialect = session.get_bind().dialect.name
+    live = ComplaintCase.source_deleted.is_(False)
+    places = [
+        func.coalesce(column, NONE)
+        for column in (
+            ComplaintCase.area_code,
+            ComplaintCase.agency_code,
+            ComplaintCase.district_code,
+            ComplaintCase.regency_code,
+        )
+    ]
+    day = _local_day(session, state.zone)
+    keys = [day, *places]
+    daily = select(
+        *keys,
+        func.count(),
+        func.count(ComplaintCase.first_response_at),
+        func.count(case((ComplaintCase.status == RESOLVED, 1))),
+        func.count(case((ComplaintCase.status == CLOSED, 1))),
+        func.count(case((ComplaintCase.overdue_at < state.overdue_until, 1))),
     )
-    rows = session.execute(
-        select(*columns).where(ComplaintCase.source_deleted.is_(False)),
-        execution_options={"yield_per": BATCH},
-    )
-    daily: Counter[tuple] = Counter()
-    backlog: Counter[tuple] = Counter()
-    counted = 0
-    for received, area, agency, status, answered, overdue_at in rows:
-        each = Snapshot(received, area, agency, status, bool(answered), False, overdue_at)
-        _count(daily, backlog, each, state, 1)
-        counted += 1
-    _insert(session, ComplaintDaily, daily, COUNTS)
-    _insert(session, ComplaintBacklog, backlog, ("open",))
-    return counted
+    _insert_counted(session, ComplaintDaily, daily.where(live).group_by(*keys))
+    for measure in (RESPONSE, COMPLETION):
+        end, has_one = measured(measure)
+        bucket = bucket_sql(end, dialect)
+        durations = select(day, literal(measure), *places[:2], bucket, *places[2:], func.count())
+        grouped = durations.where(live, has_one).group_by(*keys, bucket)
+        _insert_counted(session, ComplaintDuration, grouped)
+    backlog = select(*places, func.count()).where(live, ComplaintCase.status == OPEN)
+    _insert_counted(session, ComplaintBacklog, backlog.group_by(*places))
+    return session.scalar(select(func.count()).select_from(ComplaintCase).where(live))
+
+
+def measured(measure: str) -> tuple[ColumnElement, ColumnElement[bool]]:
+    """The moment a duration of ``measure`` ends at, and which cases have one."""
+    if measure == RESPONSE:
+        return ComplaintCase.first_response_at, ComplaintCase.first_response_at.is_not(None)
+    if measure == COMPLETION:
+        resolved = and_(ComplaintCase.status == RESOLVED, ComplaintCase.resolved_at.is_not(None))
+        return ComplaintCase.resolved_at, resolved
+    raise ValueError(f"unknown measure {measure!r} (expected {RESPONSE}, {COMPLETION})")
+
+
+def bucket_sql(end: ColumnElement, dialect: str) -> ColumnElement:
+    """SQL: the bucket (see :func:`~features.complaints.sketch.bucket_of`) of the seconds
+    from a case's receipt to ``end``."""
+    if dialect == "postgresql":
+        seconds = cast(extract("epoch", end - ComplaintCase.received_at), Float)
+    else:
+        days = func.julianday(end) - func.julianday(ComplaintCase.received_at)
+        seconds = days * SECONDS_PER_DAY
+    return cast(case((seconds > 1, func.ceil(func.ln(seconds) / LOG_GAMMA)), else_=0), Integer)
+
+
+def _local_day(session: Session, zone: ZoneInfo) -> ColumnElement:
+    """SQL: the local day in ``zone`` of a case's receipt. SQLite knows no time zones: there
+    the session's connection is given a function that asks Python."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone(zone.key, ComplaintCase.received_at))
+
+    def local_day(stored: str) -> str:
+        moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+        return moment.astimezone(zone).date().isoformat()
+
+    driver = session.connection().connection.driver_connection
+    driver.create_function("complaint_local_day", 1, local_day, deterministic=True)
+    return func.complaint_local_day(ComplaintCase.received_at)
+
+
+def _insert_counted(session: Session, model: type, counted: Select) -> None:
+    """Insert the rows ``counted`` selects (in the order of the columns) into ``model``."""
+    columns = [column.name for column in model.__table__.columns]
+    session.execute(model.__table__.insert().from_select(columns, counted))
 
 
 def advance_due(hub: Hub, now: datetime) -> int:
@@ -225,6 +314,7 @@ def advance(session: Session, now: datetime) -> int:
         .where(ComplaintRollupState.id == STATE_ID)
         .values(overdue_until=now)
     )
+    session.info.pop(STATE_KEY, None)
     return len(rows)
 
 
@@ -267,6 +357,19 @@ def daily_query(grouping_key: ColumnElement | None, first: date, last: date, whe
     return query.having(func.sum(ComplaintDaily.received) > 0)
 
 
+def durations_query(
+    grouping_key: ColumnElement | None, first: date, last: date, where: list
+) -> Select:
+    """Per measure, group and bucket: ``measure, key, bucket, count``, the durations of the
+    complaints received on the days from ``first`` up to ``last``."""
+    return select(
+        ComplaintDuration.measure,
+        _key(grouping_key),
+        ComplaintDuration.bucket,
+        ComplaintDuration.count.label("count"),
+    ).where(ComplaintDuration.day >= first, ComplaintDuration.day < last, *where)
+
+
 def backlog_rollup_query(grouping_key: ColumnElement | None, where: list) -> Select:
     """Per group: ``key, backlog``, the complaints open now."""
     query = select(_key(grouping_key), func.sum(ComplaintBacklog.open).label("backlog")).where(
@@ -286,17 +389,29 @@ def _key(grouping_key: ColumnElement | None) -> ColumnElement:
     return (grouping_key if grouping_key is not None else literal(None)).label("key")
 
 
-def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign: int) -> None:
-    area, agency = case.area_code or NONE, case.agency_code or NONE
-    day = case.received_at.astimezone(state.zone).date()
-    key = (day, area, agency)
-    overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
-    daily[(*key, "received")] += sign
-    daily[(*key, "answered")] += sign * case.answered
-    daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
-    daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
-    daily[(*key, "overdue")] += sign * overdue
-    backlog[(area, agency, "open")] += sign * (case.status == OPEN)
+@dataclass
+class Counts:
+    """What cases add to (or take from) each rollup, by the rollup's key and column."""
+
+    daily: Counter[tuple] = field(default_factory=Counter)
+    durations: Counter[tuple] = field(default_factory=Counter)
+    backlog: Counter[tuple] = field(default_factory=Counter)
+
+    def add(self, case: Snapshot, state: State, sign: int) -> None:
+        area, agency = case.area_code or NONE, case.agency_code or NONE
+        day = case.received_at.astimezone(state.zone).date()
+        key = (day, area, agency)
+        overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
+        self.daily[(*key, "received")] += sign
+        self.daily[(*key, "answered")] += sign * case.answered
+        self.daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
+        self.daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
+        self.daily[(*key, "overdue")] += sign * overdue
+        self.backlog[(area, agency, "open")] += sign * (case.status == OPEN)
+        durations = ((RESPONSE, case.response_bucket), (COMPLETION, case.completion_bucket))
+        for measure, bucket in durations:
+            if bucket is not None:
+                self.durations[(day, measure, area, agency, bucket, "count")] += sign
 
 
 def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:
@@ -315,14 +430,6 @@ def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str,
     connection = session.connection()
     for start in range(0, len(values), BATCH):
         connection.execute(statement, values[start : start + BATCH])
-
-
-def _insert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:
-    """Insert ``counts`` as the rows of an emptied ``model``."""
-    values = _rows(model, counts, counters)
-    connection = session.connection()
-    for start in range(0, len(values), BATCH):
-        connection.execute(model.__table__.insert(), values[start : start + BATCH])
 
 
 def _rows(model: type, counts: Counter, counters: tuple[str, ...]) -> list[dict]:

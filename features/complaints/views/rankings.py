@@ -36,6 +36,7 @@ from features.complaints.rankings import (
     rank,
 )
 from features.complaints.settings import routing_of
+from features.complaints.sketch import ACCURACY
 from features.complaints.views.filters import (
     BAD_END_DATE,
     BAD_START_DATE,
@@ -88,7 +89,12 @@ class WeeklyChoice:
 
 @blueprint.context_processor
 def number_formats() -> dict[str, Any]:
-    return {"percent": percent, "hours": hours, "points": points}
+    return {
+        "percent": percent,
+        "hours": hours,
+        "points": points,
+        "median_accuracy": ACCURACY,
+    }
 
 
 @blueprint.get("/rankings")
