@@ -5,17 +5,18 @@
 
 It creates a scratch database (on SIMPUL_BENCH_POSTGRES_URL, default the local server's
 ``test`` database, where it is created and dropped) and fills it with N complaints, records and
-their cases, in a few ``INSERT ... SELECT FROM generate_series`` statements: spread unevenly
-over the kelurahan of the bundled areas and Qlue's categories (each routed to its agency with
-its service levels), received over the last 90 days, and about 15% answered, as in Jakarta.
+their cases (with the kecamatan, city and overdue moment the hub keeps on each), in a few
+``INSERT ... SELECT FROM generate_series`` statements: spread unevenly over the kelurahan of
+the bundled areas and Qlue's categories (each routed to its agency with its service levels),
+received over the last 90 days, and about 15% answered, as in Jakarta.
 
 It then builds the rollups (``simpul complaints rebuild-rollups``) and times (the median of
 ``--runs`` runs after a warm-up, the hub and the from-scratch SQL in turns), in the same run:
 - each figure of the rankings (counts, the two medians, the red backlog) per kelurahan,
   kecamatan and agency over the 90 days, through the hub (reading the rollups; the medians
-  from their buckets) and as the from-scratch aggregate over the cases written by hand, a
-  plain GROUP BY run with the raw driver (psycopg, planning each query as the hub's
-  connections do);
+  from the period's cases through covering indexes) and as the from-scratch aggregate over
+  the cases written by hand, a plain GROUP BY run with the raw driver (psycopg, planning each
+  query as the hub's connections do);
 - the hub's whole ranking per grouping, its rankings page (as the page asks: the last seven
   local days, today's included) and its weekly report (last full week against the week
   before), for the city and for one kecamatan, against the sum of the from-scratch queries
@@ -54,9 +55,9 @@ from features.complaints.rankings import (
     Period,
     Scope,
     backlogs,
+    median_query,
     period_counts,
     rank,
-    sketched_median_query,
 )
 from features.complaints.routing import DEFAULT_CATEGORIES, Routing
 from features.complaints.views.rankings import DEFAULT_DAYS, RankingChoice
@@ -160,11 +161,17 @@ FILL = [
        FROM bench_complaints""",
     """INSERT INTO complaint_cases (record_id, status, category, area_code, agency_code,
                                    received_at, first_response_at, resolved_at,
-                                   response_due_at, completion_due_at, reopened, updated_at)
+                                   response_due_at, completion_due_at, reopened, updated_at,
+                                   district_code, regency_code, source_deleted, overdue_at)
        SELECT id, status, category, area_code, agency, received,
               CASE WHEN status <> 'open' THEN answered END,
               CASE WHEN status IN ('resolved', 'closed') THEN greatest(answered, finished) END,
-              response_due, completion_due, 0, now()
+              response_due, completion_due, 0, now(),
+              array_to_string((string_to_array(area_code, '.'))[1:3], '.'),
+              array_to_string((string_to_array(area_code, '.'))[1:2], '.'),
+              deleted,
+              CASE WHEN status = 'open' THEN least(response_due, completion_due)
+                   WHEN status IN ('in_progress', 'disposition') THEN completion_due END
        FROM bench_complaints""",
     "SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT max(id) FROM records))",
     "DROP TABLE bench_complaints",
@@ -279,8 +286,6 @@ class Bench:
         self.today = datetime.now(ZONE).date()
         self.week = IsoWeek.containing(self.today).previous()
         self.routing = Routing()
-        with self.database.read_session() as session:
-            self.state = rollups.state_of(session)
 
     def close(self) -> None:
         self.raw.close()
@@ -308,21 +313,25 @@ class Bench:
 
     def figure_queries(
         self, grouping: str, period: Period
-    ) -> list[tuple[str, Callable[[], Any], str, dict]]:
-        """(name, the hub's way, from-scratch SQL, values) of each figure the rankings read."""
+    ) -> list[tuple[str, Callable[[], Any], list[tuple[str, dict]]]]:
+        """(name, the hub's way, the from-scratch statements with their values) of each figure
+        the rankings read."""
         values = {"start": period.start, "end": period.end, "now": self.now}
 
         def median(measure: str) -> Callable[[], Any]:
-            query = sketched_median_query(
-                grouping, measure, period, Scope(), self.state, "postgresql"
-            )
+            query = median_query(grouping, measure, period, "postgresql", stored=True)
             return self.hub_query(query)
 
+        counts = self.hub_call(period_counts, grouping, period, self.now)
         return [
-            ("counts", self.hub_call(period_counts, grouping, period, self.now), "counts", values),
-            ("median response", median(RESPONSE), RESPONSE, values),
-            ("median completion", median(COMPLETION), COMPLETION, values),
-            ("red backlog", self.hub_call(backlogs, grouping, self.now), "backlog", values),
+            ("counts", counts, [(bare_sql("counts", grouping), values)]),
+            ("median response", median(RESPONSE), [(bare_sql(RESPONSE, grouping), values)]),
+            ("median completion", median(COMPLETION), [(bare_sql(COMPLETION, grouping), values)]),
+            (
+                "red backlog",
+                self.hub_call(backlogs, grouping, self.now),
+                [(bare_sql("backlog", grouping), values)],
+            ),
         ]
 
     def compare(
@@ -367,11 +376,10 @@ class Bench:
         period = Period(self.now - timedelta(days=DAYS), self.now)
         for grouping in groupings:
             statements = []
-            for name, hub, figure, values in self.figure_queries(grouping, period):
-                sql = bare_sql(figure, grouping)
-                statements.append((sql, values))
+            for name, hub, bare in self.figure_queries(grouping, period):
+                statements += bare
                 if figures:
-                    self.compare(f"{grouping}: {name}", hub, self.bare([(sql, values)]))
+                    self.compare(f"{grouping}: {name}", hub, self.bare(bare))
             self.compare(
                 f"{grouping}: whole ranking", self.ranking(period, grouping), self.bare(statements)
             )
@@ -382,9 +390,10 @@ class Bench:
         first = self.today - timedelta(days=DEFAULT_DAYS - 1)
         period = RankingChoice(KELURAHAN, first, self.today).period(ZONE)
         statements = [
-            (bare_sql(figure, grouping), values)
+            statement
             for grouping in (KELURAHAN, CITY)
-            for _name, _query, figure, values in self.figure_queries(grouping, period)
+            for _name, _query, bare in self.figure_queries(grouping, period)
+            for statement in bare
         ]
         self.compare(
             f"rankings page, last {DEFAULT_DAYS} days",

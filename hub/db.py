@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,19 +82,6 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    _math_functions(connection)
-
-
-MATH_FUNCTIONS = {"ln": math.log, "ceil": math.ceil}
-"""The math functions of SQL a SQLite built without them is given, as on PostgreSQL."""
-
-
-def _math_functions(connection: Any) -> None:
-    try:
-        connection.execute("SELECT ln(1), ceil(1)").close()
-    except sqlite3.OperationalError:
-        for name, function in MATH_FUNCTIONS.items():
-            connection.create_function(name, 1, function, deterministic=True)
 
 
 def _sqlite_begin(connection: Any) -> None:

@@ -6,11 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from features.complaints.statuses import FINISHED
 from hub.api import Base, BigId, Json, UTCDateTime, utcnow
+
+RESPONDED = text("first_response_at IS NOT NULL AND source_deleted IS false")
+"""The cases a median response reads (the index of them holds all it reads)."""
+COMPLETED = text("status = 'resolved' AND resolved_at IS NOT NULL AND source_deleted IS false")
+"""The cases a median completion reads."""
 
 
 class ComplaintCase(Base):
@@ -34,6 +39,28 @@ class ComplaintCase(Base):
         Index("ix_complaint_cases_district_received", "district_code", "received_at"),
         Index("ix_complaint_cases_regency_received", "regency_code", "received_at"),
         Index("ix_complaint_cases_overdue_at", "overdue_at"),
+        Index(
+            "ix_complaint_cases_responses",
+            "received_at",
+            "regency_code",
+            "district_code",
+            "area_code",
+            "agency_code",
+            "first_response_at",
+            postgresql_where=RESPONDED,
+            sqlite_where=RESPONDED,
+        ),
+        Index(
+            "ix_complaint_cases_completions",
+            "received_at",
+            "regency_code",
+            "district_code",
+            "area_code",
+            "agency_code",
+            "resolved_at",
+            postgresql_where=COMPLETED,
+            sqlite_where=COMPLETED,
+        ),
     )
 
     record_id: Mapped[int] = mapped_column(
@@ -121,27 +148,6 @@ class ComplaintDaily(Base):
     closed_not_fixed: Mapped[int] = mapped_column(Integer, default=0)
     overdue: Mapped[int] = mapped_column(Integer, default=0)
     """Those overdue before the rollups' ``overdue_until``."""
-
-
-class ComplaintDuration(Base):
-    """How many of the complaints received on one local ``day`` of one kelurahan and agency
-    ('' for none) took a duration of one ``bucket`` (see :mod:`features.complaints.sketch`) to
-    their first response (``measure`` "response") or to their fix ("completion")."""
-
-    __tablename__ = "complaint_durations"
-    __table_args__ = (
-        Index("ix_complaint_durations_district_day", "district_code", "measure", "day"),
-        Index("ix_complaint_durations_regency_day", "regency_code", "measure", "day"),
-    )
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
-    district_code: Mapped[str] = mapped_column(String(16))
-    regency_code: Mapped[str] = mapped_column(String(16))
-    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ComplaintBacklog(Base):

@@ -13,13 +13,11 @@ When the rollups are built (:mod:`features.complaints.rollups`), the counts of a
 whole local days, overdue among them, come from ``complaint_daily`` (overdue corrected by the
 cases whose overdue moment lies between the rollups' ``overdue_until`` and the moment asked
 for), those of the hours before its first midnight and after its last from the cases, and the
-backlog from ``complaint_backlog``; the medians from the durations counted in buckets in
-``complaint_durations`` (with the bucketed durations of the cases of the hours at either end),
-each within 1% of the exact median (see :mod:`features.complaints.sketch`). Before the rollups
-are built, every figure is counted from the cases, the medians exact: PostgreSQL's
-``percentile_cont(0.5) WITHIN GROUP``, and on SQLite, which has no percentile function, the
-middle row (or the two middle rows) of each group picked with ``row_number() OVER`` and
-averaged. Each figure is one SQL aggregate grouped in the database.
+backlog from ``complaint_backlog``; the medians are exact, from the period's cases through
+partial covering indexes. Before the rollups are built, every figure is counted from the cases.
+Each figure is one SQL aggregate grouped in the database. Medians use PostgreSQL's
+``percentile_cont(0.5) WITHIN GROUP``; SQLite has no percentile function, so there the middle
+row (or the two middle rows) of each group is picked with ``row_number() OVER`` and averaged.
 """
 
 from __future__ import annotations
@@ -41,22 +39,15 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    literal_column,
     or_,
     select,
-    union_all,
 )
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
 from features.complaints import rollups
-from features.complaints.models import (
-    ComplaintBacklog,
-    ComplaintCase,
-    ComplaintDaily,
-    ComplaintDuration,
-)
+from features.complaints.models import ComplaintBacklog, ComplaintCase, ComplaintDaily
 from features.complaints.routing import Routing
-from features.complaints.sketch import median_of
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from features.complaints.wilson import wilson_lower_bound
 from hub.api import Area, Record
@@ -69,7 +60,7 @@ GROUPINGS = {
 }
 """The groupings a ranking can use, with their titles; ``CITY`` is one row for everything."""
 
-RESPONSE, COMPLETION = rollups.RESPONSE, rollups.COMPLETION
+RESPONSE, COMPLETION = "response", "completion"
 MEDIANS = {RESPONSE: "median_response_hours", COMPLETION: "median_completion_hours"}
 NO_AREA, NO_AGENCY, EVERYTHING = _l("No area"), _l("No agency"), _l("All complaints")
 SECONDS_PER_HOUR = 3600
@@ -204,14 +195,14 @@ def backlogs(
     """The red backlog of each group that has one (see :func:`backlog_query`): the rollup's
     open complaints, less those received at or after ``at``."""
     if rollups.zone_of(session) is None:
-        return dict(session.execute(backlog_query(grouping, at, scope)).all())
+        return dict(_read(session, backlog_query(grouping, at, scope)).all())
     key = group_key(grouping, ComplaintBacklog)
     query = rollups.backlog_rollup_query(key, scope.clauses_of(ComplaintBacklog))
-    found = {rollups.key_of(k): count for k, count in session.execute(query)}
+    found = {rollups.key_of(k): count for k, count in _read(session, query)}
     later = _grouped(grouping, func.count(), stored=True).where(
         ComplaintCase.status == OPEN, ComplaintCase.received_at >= at, *scope.clauses()
     )
-    for k, count in session.execute(later):
+    for k, count in _read(session, later):
         found[k] = found.get(k, 0) - count
     return {k: count for k, count in found.items() if count > 0}
 
@@ -222,15 +213,16 @@ def median_query(
     period: Period,
     dialect: str,
     scope: Scope = EVERYWHERE,
+    stored: bool = False,
 ) -> Select:
-    """Per group: ``key, seconds``, the exact median seconds from receipt to the first response
+    """Per group: ``key, seconds``, the median seconds from receipt to the first response
     (``RESPONSE``) or to the fix (``COMPLETION``), over the complaints that have one."""
     seconds, condition = _duration(measure, dialect)
     where = [condition, *period.clauses(), *scope.clauses()]
     if dialect == "postgresql":
         median = func.percentile_cont(0.5).within_group(seconds)
-        return _grouped(grouping, median.label("seconds")).where(*where)
-    return _median_by_rows(grouping, seconds, where)
+        return _grouped(grouping, median.label("seconds"), stored=stored).where(*where)
+    return _median_by_rows(grouping, seconds, where, stored)
 
 
 def rank(
@@ -255,108 +247,15 @@ def period_figures(
 ) -> dict[str | None, Figures]:
     """The counts and medians of the complaints received in ``period``, by group key."""
     figures = period_counts(session, grouping, period, at, scope)
-    for measure, key, seconds in _medians(session, grouping, period, scope):
-        if seconds is not None:
-            hours = float(seconds) / SECONDS_PER_HOUR
-            setattr(figures.setdefault(key, Figures(key)), MEDIANS[measure], hours)
-    return figures
-
-
-def _medians(
-    session: Session, grouping: str, period: Period, scope: Scope
-) -> list[tuple[str, str | None, float | None]]:
-    """``(measure, key, seconds)``: each group's median of each measure, from the rollups'
-    buckets when they are built."""
-    state = rollups.state_of(session)
+    stored = rollups.zone_of(session) is not None
     dialect = session.get_bind().dialect.name
-    if state is None:
-        return [
-            (measure, key, seconds)
-            for measure in MEDIANS
-            for key, seconds in session.execute(
-                median_query(grouping, measure, period, dialect, scope)
-            )
-        ]
-    query = sketched_median_query(grouping, period, scope, state, dialect)
-    return [
-        (measure, rollups.key_of(key), median_of(lower, upper))
-        for measure, key, lower, upper in session.execute(query)
-    ]
-
-
-def sketched_median_query(
-    grouping: str, period: Period, scope: Scope, state: rollups.State, dialect: str
-) -> Select:
-    """Per measure and group: ``measure, key, lower, upper``, the buckets of the group's two
-    middle durations (one and the same for an odd count): counted in ``complaint_durations``
-    for the whole days of ``period``, bucketed from the cases for the hours before the first
-    midnight and after the last.
-
-    In a group of ``total`` durations in bucket order, the middle ones are at (0-based)
-    positions ``(total - 1) // 2`` and ``total // 2``; a bucket with ``before`` durations in
-    the buckets below it holds position ``p`` when ``before <= p < before + count``, that is,
-    for these two, when ``2 * before <= total - 1`` (or ``total``) ``< 2 * (before + count)``.
-    """
-    rows = union_all(*_bucketed(grouping, period, scope, state, dialect)).subquery("durations")
-    parts = (rows.c.measure, rows.c.key)
-    summed = (
-        select(*parts, rows.c.bucket, func.sum(rows.c.count).label("count"))
-        .group_by(*parts, rows.c.bucket)
-        .subquery("summed")
-    )
-    window = {"partition_by": (summed.c.measure, summed.c.key)}
-    placed = select(
-        summed.c.measure,
-        summed.c.key,
-        summed.c.bucket,
-        (summed.c.count * 2).label("width"),
-        (func.sum(summed.c.count).over(order_by=summed.c.bucket, **window) * 2).label("upto"),
-        func.sum(summed.c.count).over(**window).label("total"),
-    ).subquery("placed")
-    start = placed.c.upto - placed.c.width
-
-    def holds(position: ColumnElement) -> ColumnElement[bool]:
-        return and_(start <= position, position < placed.c.upto)
-
-    lower, upper = holds(placed.c.total - 1), holds(placed.c.total)
-    return (
-        select(
-            placed.c.measure,
-            placed.c.key,
-            func.min(case((lower, placed.c.bucket))).label("lower"),
-            func.max(case((upper, placed.c.bucket))).label("upper"),
-        )
-        .where(lower | upper)
-        .group_by(placed.c.measure, placed.c.key)
-    )
-
-
-def _bucketed(
-    grouping: str, period: Period, scope: Scope, state: rollups.State, dialect: str
-) -> list[Select]:
-    """``measure, key, bucket, count`` of the durations of ``period``: the rollups' of its
-    whole days, and one for each case of the hours at either end."""
-    parts = []
-    edges = [period]
-    days = rollups.whole_days(period.start, period.end, state.zone)
-    if days is not None:
-        first, last = days
-        key = group_key(grouping, ComplaintDuration)
-        where = scope.clauses_of(ComplaintDuration)
-        parts.append(rollups.durations_query(key, first, last, where))
-        whole = Period(rollups.midnight(first, state.zone), rollups.midnight(last, state.zone))
-        edges = [Period(period.start, whole.start), Period(whole.end, period.end)]
-    key = _key_column(group_key(grouping, ComplaintCase))
-    one = literal_column("1").label("count")
-    for measure in MEDIANS:
-        end, condition = rollups.measured(measure)
-        bucket = cast(rollups.bucket_sql(end, dialect), Integer).label("bucket")
-        bucketed = select(literal(measure).label("measure"), key, bucket, one)
-        for edge in edges:
-            if edge.start < edge.end:
-                query = _from_cases(bucketed, grouping, stored=True)
-                parts.append(query.where(condition, *edge.clauses(), *scope.clauses()))
-    return parts
+    for measure, figure in MEDIANS.items():
+        query = median_query(grouping, measure, period, dialect, scope, stored)
+        for key, seconds in _read(session, query):
+            if seconds is not None:
+                hours = float(seconds) / SECONDS_PER_HOUR
+                setattr(figures.setdefault(key, Figures(key)), figure, hours)
+    return figures
 
 
 def period_counts(
@@ -375,7 +274,7 @@ def _counted(
 ) -> dict[str | None, Figures]:
     """Add the counts of each row of ``query`` (see :func:`counts_query`) to its group's."""
     figures = {} if into is None else into
-    for row in session.execute(query):
+    for row in _read(session, query):
         group = figures.setdefault(row.key, Figures(row.key))
         group.received += row.received
         group.answered += row.answered
@@ -398,7 +297,7 @@ def _rolled_up(
     key = group_key(grouping, ComplaintDaily)
     query = rollups.daily_query(key, first, last, scope.clauses_of(ComplaintDaily))
     figures: dict[str | None, Figures] = {}
-    for row in session.execute(query):
+    for row in _read(session, query):
         figures[rollups.key_of(row.key)] = Figures(
             rollups.key_of(row.key),
             received=int(row.received),
@@ -412,7 +311,7 @@ def _rolled_up(
             _counted(session, counts_query(grouping, edge, at, scope, stored=True), figures)
     if grouping == CITY:
         figures.setdefault(None, Figures(None))
-    for key, change in session.execute(_overdue_since(grouping, whole, at, scope, state)):
+    for key, change in _read(session, _overdue_since(grouping, whole, at, scope, state)):
         if change:
             figures.setdefault(key, Figures(key)).overdue += change
     return figures
@@ -446,7 +345,7 @@ def name_groups(
             group.name = agency.name if agency else group.key or NO_AGENCY
         return
     codes = [group.key for group in groups if group.key]
-    names = dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
+    names = dict(_read(session, select(Area.code, Area.name).where(Area.code.in_(codes))).all())
     for group in groups:
         group.name = names.get(group.key, group.key) if group.key else NO_AREA
 
@@ -478,13 +377,16 @@ def _rank_order(group: Figures) -> tuple[float, float, str]:
 def _grouped(grouping: str, *figures: ColumnElement, stored: bool = False) -> Select:
     """``SELECT key, figures`` over the cases of complaints not deleted, grouped by ``grouping``."""
     key = group_key(grouping, ComplaintCase if stored else None)
-    query = _from_cases(select(_key_column(key), *figures), grouping, stored)
+    query = select((key if key is not None else literal(None)).label("key"), *figures)
+    query = _from_cases(query, grouping, stored)
     return query.group_by(key) if key is not None else query
 
 
-def _key_column(key: ColumnElement | None) -> ColumnElement:
-    """A grouping's key, labelled ``key`` (NULL for the one group of ``CITY``)."""
-    return (key if key is not None else literal(None)).label("key")
+def _read(session: Session, query: Select) -> Result:
+    """The rows of ``query``, read on the session's connection (after a flush of the session's
+    changes): plain columns need none of the ORM's work for each statement."""
+    session.flush()
+    return session.connection().execute(query)
 
 
 def _from_cases(query: Select, grouping: str, stored: bool = False) -> Select:
@@ -506,12 +408,18 @@ def _from_cases(query: Select, grouping: str, stored: bool = False) -> Select:
 
 
 def _duration(measure: str, dialect: str) -> tuple[ColumnElement, ColumnElement[bool]]:
-    """The seconds from receipt to the measured moment (0 for a moment before it, a source's
-    clock behind), and which complaints have one."""
-    end, condition = rollups.measured(measure)
+    """The seconds from receipt to the measured moment, and which complaints have one."""
+    if measure == RESPONSE:
+        end = ComplaintCase.first_response_at
+        condition = end.is_not(None)
+    elif measure == COMPLETION:
+        end = ComplaintCase.resolved_at
+        condition = and_(ComplaintCase.status == RESOLVED, end.is_not(None))
+    else:
+        raise ValueError(f"unknown measure {measure!r} (expected {RESPONSE}, {COMPLETION})")
     if dialect == "postgresql":
-        return func.greatest(extract("epoch", end - ComplaintCase.received_at), 0), condition
-    return func.max(_epoch(end) - _epoch(ComplaintCase.received_at), 0), condition
+        return extract("epoch", end - ComplaintCase.received_at), condition
+    return _epoch(end) - _epoch(ComplaintCase.received_at), condition
 
 
 def _epoch(column: ColumnElement) -> ColumnElement:
@@ -519,19 +427,22 @@ def _epoch(column: ColumnElement) -> ColumnElement:
     return cast(func.strftime("%s", column), Integer)
 
 
-def _median_by_rows(grouping: str, seconds: ColumnElement, where: list) -> Select:
+def _median_by_rows(
+    grouping: str, seconds: ColumnElement, where: list, stored: bool = False
+) -> Select:
     """The median without a percentile function: number each group's values in order and
     average the middle one (odd count) or two (even count): ``n <= 2 * row <= n + 2``."""
-    key = group_key(grouping)
+    key = group_key(grouping, ComplaintCase if stored else None)
     partition = {"partition_by": key} if key is not None else {}
     values = _from_cases(
         select(
-            _key_column(key),
+            (key if key is not None else literal(None)).label("key"),
             seconds.label("seconds"),
             func.row_number().over(order_by=seconds, **partition).label("position"),
             func.count().over(**partition).label("size"),
         ),
         grouping,
+        stored,
     ).where(*where)
     numbered = values.subquery("numbered")
     middle = (2 * numbered.c.position).between(numbered.c.size, numbered.c.size + 2)

@@ -3,10 +3,7 @@
 ``complaint_daily`` counts the complaints received on each local day (in the zone the rollups
 were built in) per kelurahan and agency: received, answered (a first response), resolved,
 closed not fixed, and overdue before the state's ``overdue_until``.
-``complaint_durations`` counts the same complaints by the bucket (see
-:mod:`features.complaints.sketch`) of the time they took to a first response and to a fix, for
-the medians. ``complaint_backlog`` counts the complaints open now per kelurahan and agency.
-Every change that
+``complaint_backlog`` counts the complaints open now per kelurahan and agency. Every change that
 moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
 reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
 of the case before the change and one with :func:`after` after it, and give both to
@@ -17,30 +14,28 @@ Overdue depends on the clock: each case keeps the moment it is overdue from as t
 (``overdue_at``), and the daily counts hold those overdue before ``overdue_until``, a moment the
 periodic task :func:`advance` moves up to now. Overdue at any moment ``at`` is then the count
 plus the cases whose ``overdue_at`` lies between ``overdue_until`` and ``at`` (or less those
-between ``at`` and it), a short range of the ``overdue_at`` index.
+between ``at`` and it), a short range of the ``overdue_at`` index. The medians are not kept
+here: the rankings read them from the period's cases through partial covering indexes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
-    Integer,
     Select,
     and_,
     case,
-    cast,
     delete,
     exists,
-    extract,
     func,
     literal,
+    literal_column,
     select,
     text,
     update,
@@ -53,12 +48,10 @@ from features.complaints.models import (
     ComplaintBacklog,
     ComplaintCase,
     ComplaintDaily,
-    ComplaintDuration,
     ComplaintRollupState,
     area_parts,
     overdue_moment,
 )
-from features.complaints.sketch import LOG_GAMMA, bucket_of
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from hub.api import Hub, Record, level_of, utcnow, within
 
@@ -68,10 +61,7 @@ STATE_ID = 1
 STATE_KEY = "complaint_rollup_state"
 """Where a session keeps the state it read, with the transaction it read it in."""
 BATCH = 5000
-SECONDS_PER_DAY = 86400
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
-RESPONSE, COMPLETION = "response", "completion"
-"""The durations counted: to the first response, and to the fix (of those resolved)."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +75,6 @@ class Snapshot:
     answered: bool
     deleted: bool
     overdue_at: datetime | None
-    response_bucket: int | None = None
-    completion_bucket: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,17 +94,7 @@ def snapshot(case: ComplaintCase) -> Snapshot:
         case.first_response_at is not None,
         bool(case.source_deleted),
         overdue_moment(case),
-        *duration_buckets(case.received_at, case.status, case.first_response_at, case.resolved_at),
     )
-
-
-def duration_buckets(
-    received: datetime, status: str, responded: datetime | None, resolved: datetime | None
-) -> tuple[int | None, int | None]:
-    """The buckets of the time to the first response and to the fix (None: there is none)."""
-    response = bucket_of((responded - received).total_seconds()) if responded else None
-    fixed = resolved is not None and status == RESOLVED
-    return response, bucket_of((resolved - received).total_seconds()) if fixed else None
 
 
 def after(case: ComplaintCase) -> Snapshot:
@@ -149,10 +127,12 @@ def state_of(session: Session, lock: str | None = None) -> State | None:
     kept = session.info.get(STATE_KEY)
     if not lock and kept is not None and kept[0] is transaction:
         return kept[1]
-    query = select(ComplaintRollupState).where(ComplaintRollupState.id == STATE_ID)
+    query = select(ComplaintRollupState.zone, ComplaintRollupState.overdue_until).where(
+        ComplaintRollupState.id == STATE_ID
+    )
     if lock:
         query = query.with_for_update(read=lock == "share")
-    found = session.scalars(query).one_or_none()
+    found = session.connection().execute(query).one_or_none()
     state = State(ZoneInfo(found.zone), found.overdue_until) if found else None
     session.info[STATE_KEY] = (session.get_transaction(), state)
     return state
@@ -169,14 +149,14 @@ def moved(session: Session, changes: Iterable[tuple[Snapshot | None, Snapshot | 
     state = state_of(session, lock="share")
     if state is None:
         return
-    counts = Counts()
+    daily: Counter[tuple] = Counter()
+    backlog: Counter[tuple] = Counter()
     for before, after_change in changes:
         for each, sign in ((before, -1), (after_change, 1)):
             if each is not None and not each.deleted:
-                counts.add(each, state, sign)
-    _upsert(session, ComplaintDaily, counts.daily, COUNTS)
-    _upsert(session, ComplaintDuration, counts.durations, ("count",))
-    _upsert(session, ComplaintBacklog, counts.backlog, ("open",))
+                _count(daily, backlog, each, state, sign)
+    _upsert(session, ComplaintDaily, daily, COUNTS)
+    _upsert(session, ComplaintBacklog, backlog, ("open",))
 
 
 def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = None) -> int:
@@ -188,8 +168,8 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
         # No change waits for a state that is not there yet: hold them off the cases instead.
         session.execute(text("LOCK TABLE complaint_cases IN SHARE ROW EXCLUSIVE MODE"))
     _refresh_cases(session)
-    for model in (ComplaintDaily, ComplaintDuration, ComplaintBacklog):
-        session.execute(delete(model))
+    session.execute(delete(ComplaintDaily))
+    session.execute(delete(ComplaintBacklog))
     now = utcnow()
     until = overdue_until or now
     if row is None:
@@ -204,7 +184,6 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
 def _count_all(session: Session, state: State) -> int:
     """Fill the emptied rollups from the cases, each grouped in the database; return how many
     cases were counted."""
-    dialect = session.get_bind().dialect.name
     live = ComplaintCase.source_deleted.is_(False)
     places = [
         func.coalesce(column, NONE)
@@ -226,36 +205,9 @@ def _count_all(session: Session, state: State) -> int:
         func.count(case((ComplaintCase.overdue_at < state.overdue_until, 1))),
     )
     _insert_counted(session, ComplaintDaily, daily.where(live).group_by(*keys))
-    for measure in (RESPONSE, COMPLETION):
-        end, has_one = measured(measure)
-        bucket = bucket_sql(end, dialect)
-        durations = select(day, literal(measure), *places[:2], bucket, *places[2:], func.count())
-        grouped = durations.where(live, has_one).group_by(*keys, bucket)
-        _insert_counted(session, ComplaintDuration, grouped)
     backlog = select(*places, func.count()).where(live, ComplaintCase.status == OPEN)
     _insert_counted(session, ComplaintBacklog, backlog.group_by(*places))
     return session.scalar(select(func.count()).select_from(ComplaintCase).where(live))
-
-
-def measured(measure: str) -> tuple[ColumnElement, ColumnElement[bool]]:
-    """The moment a duration of ``measure`` ends at, and which cases have one."""
-    if measure == RESPONSE:
-        return ComplaintCase.first_response_at, ComplaintCase.first_response_at.is_not(None)
-    if measure == COMPLETION:
-        resolved = and_(ComplaintCase.status == RESOLVED, ComplaintCase.resolved_at.is_not(None))
-        return ComplaintCase.resolved_at, resolved
-    raise ValueError(f"unknown measure {measure!r} (expected {RESPONSE}, {COMPLETION})")
-
-
-def bucket_sql(end: ColumnElement, dialect: str) -> ColumnElement:
-    """SQL: the bucket (see :func:`~features.complaints.sketch.bucket_of`) of the seconds
-    from a case's receipt to ``end``."""
-    if dialect == "postgresql":
-        seconds = cast(extract("epoch", end - ComplaintCase.received_at), Float)
-    else:
-        days = func.julianday(end) - func.julianday(ComplaintCase.received_at)
-        seconds = days * SECONDS_PER_DAY
-    return cast(case((seconds > 1, func.ceil(func.ln(seconds) / LOG_GAMMA)), else_=0), Integer)
 
 
 def _local_day(session: Session, zone: ZoneInfo) -> ColumnElement:
@@ -274,9 +226,11 @@ def _local_day(session: Session, zone: ZoneInfo) -> ColumnElement:
 
 
 def _insert_counted(session: Session, model: type, counted: Select) -> None:
-    """Insert the rows ``counted`` selects (in the order of the columns) into ``model``."""
+    """Insert the rows ``counted`` selects (in the order of the columns) into ``model``, in
+    the order of the first (the day), so that the rows of a day lie together on disk."""
     columns = [column.name for column in model.__table__.columns]
-    session.execute(model.__table__.insert().from_select(columns, counted))
+    ordered = counted.order_by(literal_column("1"))
+    session.execute(model.__table__.insert().from_select(columns, ordered))
 
 
 def advance_due(hub: Hub, now: datetime) -> int:
@@ -357,19 +311,6 @@ def daily_query(grouping_key: ColumnElement | None, first: date, last: date, whe
     return query.having(func.sum(ComplaintDaily.received) > 0)
 
 
-def durations_query(
-    grouping_key: ColumnElement | None, first: date, last: date, where: list
-) -> Select:
-    """Per measure, group and bucket: ``measure, key, bucket, count``, the durations of the
-    complaints received on the days from ``first`` up to ``last``."""
-    return select(
-        ComplaintDuration.measure,
-        _key(grouping_key),
-        ComplaintDuration.bucket,
-        ComplaintDuration.count.label("count"),
-    ).where(ComplaintDuration.day >= first, ComplaintDuration.day < last, *where)
-
-
 def backlog_rollup_query(grouping_key: ColumnElement | None, where: list) -> Select:
     """Per group: ``key, backlog``, the complaints open now."""
     query = select(_key(grouping_key), func.sum(ComplaintBacklog.open).label("backlog")).where(
@@ -389,29 +330,17 @@ def _key(grouping_key: ColumnElement | None) -> ColumnElement:
     return (grouping_key if grouping_key is not None else literal(None)).label("key")
 
 
-@dataclass
-class Counts:
-    """What cases add to (or take from) each rollup, by the rollup's key and column."""
-
-    daily: Counter[tuple] = field(default_factory=Counter)
-    durations: Counter[tuple] = field(default_factory=Counter)
-    backlog: Counter[tuple] = field(default_factory=Counter)
-
-    def add(self, case: Snapshot, state: State, sign: int) -> None:
-        area, agency = case.area_code or NONE, case.agency_code or NONE
-        day = case.received_at.astimezone(state.zone).date()
-        key = (day, area, agency)
-        overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
-        self.daily[(*key, "received")] += sign
-        self.daily[(*key, "answered")] += sign * case.answered
-        self.daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
-        self.daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
-        self.daily[(*key, "overdue")] += sign * overdue
-        self.backlog[(area, agency, "open")] += sign * (case.status == OPEN)
-        durations = ((RESPONSE, case.response_bucket), (COMPLETION, case.completion_bucket))
-        for measure, bucket in durations:
-            if bucket is not None:
-                self.durations[(day, measure, area, agency, bucket, "count")] += sign
+def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign: int) -> None:
+    area, agency = case.area_code or NONE, case.agency_code or NONE
+    day = case.received_at.astimezone(state.zone).date()
+    key = (day, area, agency)
+    overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
+    daily[(*key, "received")] += sign
+    daily[(*key, "answered")] += sign * case.answered
+    daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
+    daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
+    daily[(*key, "overdue")] += sign * overdue
+    backlog[(area, agency, "open")] += sign * (case.status == OPEN)
 
 
 def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:

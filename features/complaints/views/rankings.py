@@ -36,7 +36,6 @@ from features.complaints.rankings import (
     rank,
 )
 from features.complaints.settings import routing_of
-from features.complaints.sketch import ACCURACY
 from features.complaints.views.filters import (
     BAD_END_DATE,
     BAD_START_DATE,
@@ -89,12 +88,7 @@ class WeeklyChoice:
 
 @blueprint.context_processor
 def number_formats() -> dict[str, Any]:
-    return {
-        "percent": percent,
-        "hours": hours,
-        "points": points,
-        "median_accuracy": ACCURACY,
-    }
+    return {"percent": percent, "hours": hours, "points": points}
 
 
 @blueprint.get("/rankings")
