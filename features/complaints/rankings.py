@@ -23,9 +23,9 @@ row (or the two middle rows) of each group is picked with ``row_number() OVER`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -36,13 +36,13 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    extract,
     func,
     literal,
     or_,
     select,
+    tuple_,
 )
-from sqlalchemy.engine import Result
+from sqlalchemy.engine import Result, Row
 from sqlalchemy.orm import Session
 
 from features.complaints import rollups
@@ -64,6 +64,10 @@ RESPONSE, COMPLETION = "response", "completion"
 MEDIANS = {RESPONSE: "median_response_hours", COMPLETION: "median_completion_hours"}
 NO_AREA, NO_AGENCY, EVERYTHING = _l("No area"), _l("No agency"), _l("All complaints")
 SECONDS_PER_HOUR = 3600
+GROUPINGS_KEY = "complaint_groupings"
+"""Where a session keeps the figures of every grouping it read at once, by what was asked."""
+ADDED_UP = ("received", "answered", "resolved", "closed_not_fixed", "overdue", "backlog")
+"""The figures of groups that add up to those of all of them."""
 
 
 @dataclass(frozen=True)
@@ -247,15 +251,105 @@ def period_figures(
 ) -> dict[str | None, Figures]:
     """The counts and medians of the complaints received in ``period``, by group key."""
     figures = period_counts(session, grouping, period, at, scope)
+    _add_medians(session, grouping, period, scope, figures)
+    return figures
+
+
+def total_of(
+    session: Session, groups: Sequence[Figures], period: Period, scope: Scope = EVERYWHERE
+) -> Figures:
+    """The figures of all of ``groups`` (every group of a ranking over ``period``) together,
+    as :func:`rank` gives them for ``CITY``: their counts added up, and the medians of all
+    their complaints."""
+    total = Figures(None, EVERYTHING)
+    for group in groups:
+        for name in ADDED_UP:
+            setattr(total, name, getattr(total, name) + getattr(group, name))
+    _add_medians(session, CITY, period, scope, {None: total})
+    return total
+
+
+def _add_medians(
+    session: Session,
+    grouping: str,
+    period: Period,
+    scope: Scope,
+    figures: dict[str | None, Figures],
+) -> None:
+    """Set the medians of the groups of ``figures`` (adding those missing)."""
     stored = rollups.zone_of(session) is not None
     dialect = session.get_bind().dialect.name
     for measure, figure in MEDIANS.items():
-        query = median_query(grouping, measure, period, dialect, scope, stored)
-        for key, seconds in _read(session, query):
+        if stored and dialect == "postgresql":
+            found = _medians_of_every_grouping(session, measure, period, scope)[grouping]
+        else:
+            query = median_query(grouping, measure, period, dialect, scope, stored)
+            found = dict(_read(session, query).all())
+        for key, seconds in found.items():
             if seconds is not None:
                 hours = float(seconds) / SECONDS_PER_HOUR
                 setattr(figures.setdefault(key, Figures(key)), figure, hours)
-    return figures
+
+
+def _medians_of_every_grouping(
+    session: Session, measure: str, period: Period, scope: Scope
+) -> dict[str | None, float]:
+    """PostgreSQL, with the cases' kecamatan stored: the medians of ``measure`` of every
+    grouping, in one pass over the period's cases (see :func:`_every_grouping`)."""
+    seconds, condition = _duration(measure, "postgresql")
+    median = func.percentile_cont(0.5).within_group(seconds).label("seconds")
+
+    def over_the_cases(query: Select) -> Select:
+        query = _from_cases(query, CITY, stored=True)
+        return query.where(condition, *period.clauses(), *scope.clauses())
+
+    found = _every_grouping(
+        session, (measure, period, scope), ComplaintCase, [median], over_the_cases
+    )
+    return {
+        grouping: {key: row.seconds for key, row in rows.items()}
+        for grouping, rows in found.items()
+    }
+
+
+def _every_grouping(
+    session: Session,
+    asked: tuple,
+    table: type,
+    figures: list[ColumnElement],
+    source: Callable[[Select], Select],
+) -> dict[str, dict[str | None, Row]]:
+    """PostgreSQL: the rows of ``figures`` of every grouping by the keys of ``table`` (by
+    grouping and key), from one query that ``source`` gives its table and conditions, grouped
+    by ``GROUPING SETS``: one pass where a report asks for several groupings of one period.
+    Read once per transaction for what was ``asked``."""
+    memo = session.info.setdefault(GROUPINGS_KEY, {})
+    transaction = session.get_transaction()
+    if asked in memo and memo[asked][0] is transaction:
+        return memo[asked][1]
+    keys = {grouping: group_key(grouping, table) for grouping in GROUPINGS}
+    grouped = func.grouping(*keys.values()).label("grouped")
+    query = source(select(grouped, *keys.values(), *figures))
+    query = query.group_by(func.grouping_sets(*(tuple_(key) for key in keys.values()), tuple_()))
+    found: dict[str, dict[str | None, Row]] = {grouping: {} for grouping in (*keys, CITY)}
+    everything = (1 << len(keys)) - 1
+    for row in _read(session, query):
+        grouping = _grouping_of(row.grouped, list(keys), everything)
+        key = None if grouping == CITY else row[1 + list(keys).index(grouping)]
+        found[grouping][rollups.key_of(key)] = row
+    memo[asked] = (session.get_transaction(), found)
+    return found
+
+
+def _grouping_of(grouped: int, groupings: list[str], everything: int) -> str:
+    """The grouping of a row of ``GROUPING SETS`` from its ``GROUPING()`` bits (a bit set for
+    each key the row is not grouped by, the first key the highest bit)."""
+    if grouped == everything:
+        return CITY
+    for position, grouping in enumerate(groupings):
+        if grouped == everything & ~(1 << (len(groupings) - 1 - position)):
+            return grouping
+    raise ValueError(f"no grouping set has GROUPING() = {grouped}")
 
 
 def period_counts(
@@ -294,12 +388,10 @@ def _rolled_up(
         return _counted(session, counts_query(grouping, period, at, scope, stored=True))
     first, last = days
     whole = Period(rollups.midnight(first, state.zone), rollups.midnight(last, state.zone))
-    key = group_key(grouping, ComplaintDaily)
-    query = rollups.daily_query(key, first, last, scope.clauses_of(ComplaintDaily))
     figures: dict[str | None, Figures] = {}
-    for row in _read(session, query):
-        figures[rollups.key_of(row.key)] = Figures(
-            rollups.key_of(row.key),
+    for key, row in _days_counted(session, grouping, first, last, scope).items():
+        figures[key] = Figures(
+            key,
             received=int(row.received),
             answered=int(row.answered),
             resolved=int(row.resolved),
@@ -315,6 +407,26 @@ def _rolled_up(
         if change:
             figures.setdefault(key, Figures(key)).overdue += change
     return figures
+
+
+def _days_counted(
+    session: Session, grouping: str, first: date, last: date, scope: Scope
+) -> dict[str | None, Row]:
+    """The rollups' counts of the days from ``first`` up to ``last``, by group key; on
+    PostgreSQL those of every grouping at once (see :func:`_every_grouping`)."""
+    where = scope.clauses_of(ComplaintDaily)
+    if session.get_bind().dialect.name != "postgresql":
+        query = rollups.daily_query(group_key(grouping, ComplaintDaily), first, last, where)
+        return {rollups.key_of(row.key): row for row in _read(session, query)}
+
+    def over_the_days(query: Select) -> Select:
+        days = [ComplaintDaily.day >= first, ComplaintDaily.day < last]
+        received = func.sum(ComplaintDaily.received) > 0
+        return query.select_from(ComplaintDaily).where(*days, *where).having(received)
+
+    sums = rollups.daily_sums()
+    asked = ("days", first, last, scope)
+    return _every_grouping(session, asked, ComplaintDaily, sums, over_the_days)[grouping]
 
 
 def _overdue_since(grouping: str, whole: Period, at: datetime, scope: Scope, state) -> Select:
@@ -418,7 +530,8 @@ def _duration(measure: str, dialect: str) -> tuple[ColumnElement, ColumnElement[
     else:
         raise ValueError(f"unknown measure {measure!r} (expected {RESPONSE}, {COMPLETION})")
     if dialect == "postgresql":
-        return extract("epoch", end - ComplaintCase.received_at), condition
+        # date_part gives seconds as a double, which sorts faster than extract's numeric
+        return func.date_part("epoch", end - ComplaintCase.received_at), condition
     return _epoch(end) - _epoch(ComplaintCase.received_at), condition
 
 

@@ -302,13 +302,17 @@ def area_clause(area: ColumnElement, district: ColumnElement, regency: ColumnEle
 def daily_query(grouping_key: ColumnElement | None, first: date, last: date, where: list) -> Select:
     """Per group: ``key, received, answered, resolved, closed_not_fixed`` over the days from
     ``first`` up to ``last``, of the groups that received complaints."""
-    sums = [func.sum(getattr(ComplaintDaily, name)).label(name) for name in COUNTS]
-    query = select(_key(grouping_key), *sums).where(
+    query = select(_key(grouping_key), *daily_sums()).where(
         ComplaintDaily.day >= first, ComplaintDaily.day < last, *where
     )
     if grouping_key is not None:
         query = query.group_by(grouping_key)
     return query.having(func.sum(ComplaintDaily.received) > 0)
+
+
+def daily_sums() -> list[ColumnElement]:
+    """The sums of the daily counts, each labelled with its count's name."""
+    return [func.sum(getattr(ComplaintDaily, name)).label(name) for name in COUNTS]
 
 
 def backlog_rollup_query(grouping_key: ColumnElement | None, where: list) -> Select:

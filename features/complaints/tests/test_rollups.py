@@ -27,12 +27,15 @@ from features.complaints.models import (
 from features.complaints.rankings import (
     AGENCY,
     CITY,
+    EVERYTHING,
     EVERYWHERE,
     KECAMATAN,
     KELURAHAN,
+    Figures,
     Period,
     Scope,
     rank,
+    total_of,
 )
 from features.complaints.settings import routing_of
 from features.complaints.statuses import CLOSED, FINISHED, IN_PROGRESS, OPEN, RESOLVED
@@ -279,6 +282,9 @@ def figures_of(app: Flask, rolled_up: bool) -> list:
                     for at in (NOW, START + timedelta(days=10)):
                         rows = rank(session, grouping, period, at, routing, scope)
                         found.append((scope, grouping, period, at, [vars(r) for r in rows]))
+                        city = rank(session, CITY, period, at, routing, scope) or [Figures(None)]
+                        city[0].name = EVERYTHING
+                        assert vars(total_of(session, rows, period, scope)) == vars(city[0])
             report = weekly_report(session, IsoWeek(2024, 20), ZONE, routing, NOW, scope)
             found.append((scope, report.areas, report.agencies, report.total))
         for area in (None, *(scope.area for scope in SCOPES if scope.area)):

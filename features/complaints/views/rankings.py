@@ -27,13 +27,13 @@ from features.complaints.models import ComplaintCase
 from features.complaints.queries import filter_options, visible_complaints
 from features.complaints.rankings import (
     AGENCY,
-    CITY,
     GROUPINGS,
     KELURAHAN,
     Period,
     Scope,
     leaderboard,
     rank,
+    total_of,
 )
 from features.complaints.settings import routing_of
 from features.complaints.views.filters import (
@@ -100,13 +100,13 @@ def index() -> str:
     period, now = choice.period(zone), utcnow()
     with hub.db.read_session() as session:
         rows = rank(session, choice.grouping, period, now, routing_of(hub))
-        total = rank(session, CITY, period, now, routing_of(hub))
+        total = total_of(session, rows, period)
     return render_template(
         "rankings/index.html",
         choice=choice,
         groupings=GROUPINGS,
         rows=rows,
-        total=total[0] if total else None,
+        total=total,
         board=leaderboard(rows, LEADERBOARD_SIZE),
         links_to_list=choice.grouping != AGENCY,
         errors=errors,
