@@ -281,7 +281,7 @@ def _add_medians(
     dialect = session.get_bind().dialect.name
     for measure, figure in MEDIANS.items():
         if stored and dialect == "postgresql":
-            found = _medians_of_every_grouping(session, measure, period, scope)[grouping]
+            found = _medians_with_the_city(session, grouping, measure, period, scope)
         else:
             query = median_query(grouping, measure, period, dialect, scope, stored)
             found = dict(_read(session, query).all())
@@ -291,11 +291,11 @@ def _add_medians(
                 setattr(figures.setdefault(key, Figures(key)), figure, hours)
 
 
-def _medians_of_every_grouping(
-    session: Session, measure: str, period: Period, scope: Scope
+def _medians_with_the_city(
+    session: Session, grouping: str, measure: str, period: Period, scope: Scope
 ) -> dict[str | None, float]:
-    """PostgreSQL, with the cases' kecamatan stored: the medians of ``measure`` of every
-    grouping, in one pass over the period's cases (see :func:`_every_grouping`)."""
+    """PostgreSQL, with the cases' kecamatan stored: the medians of ``measure`` by group key,
+    in one pass over the period's cases with the city's (see :func:`_with_the_city`)."""
     seconds, condition = _duration(measure, "postgresql")
     median = func.percentile_cont(0.5).within_group(seconds).label("seconds")
 
@@ -303,53 +303,42 @@ def _medians_of_every_grouping(
         query = _from_cases(query, CITY, stored=True)
         return query.where(condition, *period.clauses(), *scope.clauses())
 
-    found = _every_grouping(
-        session, (measure, period, scope), ComplaintCase, [median], over_the_cases
-    )
-    return {
-        grouping: {key: row.seconds for key, row in rows.items()}
-        for grouping, rows in found.items()
-    }
+    asked = (measure, period, scope)
+    rows = _with_the_city(session, asked, grouping, ComplaintCase, [median], over_the_cases)
+    return {key: row.seconds for key, row in rows.items()}
 
 
-def _every_grouping(
+def _with_the_city(
     session: Session,
     asked: tuple,
+    grouping: str,
     table: type,
     figures: list[ColumnElement],
     source: Callable[[Select], Select],
-) -> dict[str, dict[str | None, Row]]:
-    """PostgreSQL: the rows of ``figures`` of every grouping by the keys of ``table`` (by
-    grouping and key), from one query that ``source`` gives its table and conditions, grouped
-    by ``GROUPING SETS``: one pass where a report asks for several groupings of one period.
-    Read once per transaction for what was ``asked``."""
+) -> dict[str | None, Row]:
+    """PostgreSQL: the rows of ``figures`` by group key of ``grouping`` (on ``table``'s
+    columns), from a query that ``source`` gives its table and conditions, grouped with
+    ``GROUPING SETS`` by the grouping and by nothing: the city's rows come in the same pass,
+    and are kept for the rest of the transaction, as pages ask for both."""
     memo = session.info.setdefault(GROUPINGS_KEY, {})
     transaction = session.get_transaction()
-    if asked in memo and memo[asked][0] is transaction:
-        return memo[asked][1]
-    keys = {grouping: group_key(grouping, table) for grouping in GROUPINGS}
-    grouped = func.grouping(*keys.values()).label("grouped")
-    query = source(select(grouped, *keys.values(), *figures))
-    query = query.group_by(func.grouping_sets(*(tuple_(key) for key in keys.values()), tuple_()))
-    found: dict[str, dict[str | None, Row]] = {grouping: {} for grouping in (*keys, CITY)}
-    everything = (1 << len(keys)) - 1
+    if memo.get((asked, grouping), (None,))[0] is transaction:
+        return memo[asked, grouping][1]
+    key = group_key(grouping, table)
+    if key is None:
+        query = source(select(literal(1).label("grouped"), *figures))
+    else:
+        query = source(select(func.grouping(key).label("grouped"), key, *figures))
+        query = query.group_by(func.grouping_sets(tuple_(key), tuple_()))
+    found: dict[str, dict[str | None, Row]] = {grouping: {}, CITY: {}}
     for row in _read(session, query):
-        grouping = _grouping_of(row.grouped, list(keys), everything)
-        key = None if grouping == CITY else row[1 + list(keys).index(grouping)]
-        found[grouping][rollups.key_of(key)] = row
-    memo[asked] = (session.get_transaction(), found)
-    return found
-
-
-def _grouping_of(grouped: int, groupings: list[str], everything: int) -> str:
-    """The grouping of a row of ``GROUPING SETS`` from its ``GROUPING()`` bits (a bit set for
-    each key the row is not grouped by, the first key the highest bit)."""
-    if grouped == everything:
-        return CITY
-    for position, grouping in enumerate(groupings):
-        if grouped == everything & ~(1 << (len(groupings) - 1 - position)):
-            return grouping
-    raise ValueError(f"no grouping set has GROUPING() = {grouped}")
+        if key is None or row.grouped:
+            found[CITY][None] = row
+        else:
+            found[grouping][rollups.key_of(row[1])] = row
+    for each, rows in found.items():
+        memo[asked, each] = (session.get_transaction(), rows)
+    return found[grouping]
 
 
 def period_counts(
@@ -413,7 +402,7 @@ def _days_counted(
     session: Session, grouping: str, first: date, last: date, scope: Scope
 ) -> dict[str | None, Row]:
     """The rollups' counts of the days from ``first`` up to ``last``, by group key; on
-    PostgreSQL those of every grouping at once (see :func:`_every_grouping`)."""
+    PostgreSQL with the city's (see :func:`_with_the_city`)."""
     where = scope.clauses_of(ComplaintDaily)
     if session.get_bind().dialect.name != "postgresql":
         query = rollups.daily_query(group_key(grouping, ComplaintDaily), first, last, where)
@@ -426,7 +415,7 @@ def _days_counted(
 
     sums = rollups.daily_sums()
     asked = ("days", first, last, scope)
-    return _every_grouping(session, asked, ComplaintDaily, sums, over_the_days)[grouping]
+    return _with_the_city(session, asked, grouping, ComplaintDaily, sums, over_the_days)
 
 
 def _overdue_since(grouping: str, whole: Period, at: datetime, scope: Scope, state) -> Select:
