@@ -12,11 +12,11 @@ import pytest
 from sample_city import PISANGAN_BARU, SETU
 from sqlalchemy import select
 
-from hub.live.events import CHANGED, LiveEvent
+from hub.live.events import CHANGED, DATA, LiveEvent
 from hub.live.relay import INBOX_SIZE, Inbox, Relay
 from hub.live.room import live_room
 from hub.live.screens import ensure_defaults
-from hub.live.stream import event_stream
+from hub.live.stream import HEARTBEAT, event_stream
 from hub.live.tokens import create_token
 from hub.models import Playlist, Record, Source
 from hub.models.base import utcnow
@@ -235,6 +235,120 @@ def test_a_stream_that_falls_behind_is_told_to_refresh():
     events = [next(stream) for _ in range(4)]
     stream.close()
 
-    assert events[1].startswith("id: 7\nevent: ready")
-    assert events[2].startswith("event: refresh")
-    assert events[3].startswith("id: 0\nevent: changed")
+    assert events[1].startswith(b"id: 7\nevent: ready")
+    assert events[2].startswith(b"event: refresh")
+    assert events[3].startswith(b"id: 0\nevent: changed")
+
+
+class Messages:
+    """A stand-in for the live channel: its subscription hands out the messages given, then
+    nothing."""
+
+    def __init__(self, *events: LiveEvent) -> None:
+        self.messages = [
+            {"data": json.dumps(event.as_dict())} for event in events if event is not None
+        ]
+
+    def subscribe(self) -> Messages:
+        return self
+
+    def get_message(self, timeout: float) -> dict | None:
+        if self.messages:
+            return self.messages.pop(0)
+        time.sleep(min(timeout, 0.01))
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def data_event(change_id: int, screen: str, language: str = "en", detail: bool = False):
+    widget = {"name": "counting.out", "status": "error" if detail else "ok"}
+    if detail:
+        widget["detail"] = "ZeroDivisionError: division by zero"
+    body = {"screen": {"name": screen}, "widgets": [widget]}
+    return LiveEvent(change_id, DATA, screen=screen, language=language, data=body)
+
+
+def relayed(inbox: Inbox, count: int) -> list[LiveEvent]:
+    events = [inbox.get(timeout=DEADLINE) for _ in range(count)]
+    assert None not in events, "an event did not reach the inbox"
+    return events
+
+
+def test_a_change_starts_its_computation_before_the_streams_are_woken():
+    in_inbox_when_told: list[int] = []
+    channel = Messages(LiveEvent(3, CHANGED, ("streetlight",), (SETU,)))
+    relay = Relay(channel, on_change=lambda _event: in_inbox_when_told.append(inbox_size()))
+    inbox = relay.open(frozenset({"setu-a"}), "en")
+
+    def inbox_size() -> int:
+        return inbox._events.qsize()
+
+    [event] = relayed(inbox, 1)
+    relay.close(inbox)
+
+    assert event.id == 3
+    assert in_inbox_when_told == [0]
+
+
+def test_a_stream_gets_only_the_data_of_its_screens_in_its_language():
+    channel = Messages(
+        data_event(4, "matraman"),
+        data_event(4, "setu-a", "id"),
+        data_event(4, "setu-a"),
+        LiveEvent(5, CHANGED, ("streetlight",)),
+    )
+    relay = Relay(channel)
+    inbox = relay.open(frozenset({"setu-a"}), "en")
+
+    events = relayed(inbox, 2)
+    relay.close(inbox)
+
+    assert [(event.type, event.screen, event.language) for event in events] == [
+        (DATA, "setu-a", "en"),
+        (CHANGED, None, None),
+    ]
+    assert inbox._events.empty()
+
+
+def test_every_stream_sends_the_same_bytes_of_a_screens_data_made_once():
+    event = data_event(6, "setu-a", detail=True)
+    inboxes = [Inbox(frozenset({"setu-a"}), "en") for _ in range(3)]
+    frames = []
+    for inbox, detailed in zip(inboxes, (False, False, True), strict=True):
+        inbox.put(event)
+        stream = event_stream(Relay(None), inbox, 6, None, None, lambda: True, 60, 60, detailed)
+        frames.append([next(stream) for _ in range(3)][2])
+        stream.close()
+
+    assert frames[0] is frames[1]
+    assert frames[0].startswith(b"id: 6\nevent: data\ndata: {")
+    assert b"ZeroDivisionError" not in frames[0]
+    assert b"ZeroDivisionError" in frames[2]
+    assert json.loads(frames[0].split(b"data: ", 1)[1])["widgets"][0]["status"] == "error"
+
+
+def test_a_busy_stream_sends_no_heartbeat_but_still_checks_its_grant_at_each_one():
+    inbox = Inbox()
+    for number in (8, 9, 10):
+        inbox.put(LiveEvent(number, CHANGED, ("streetlight",)))
+    checks: list[float] = []
+    now = [0.0]
+
+    def still_allowed() -> bool:
+        checks.append(now[0])
+        return True
+
+    stream = event_stream(
+        Relay(None), inbox, 7, None, None, still_allowed, 10, 60, clock=lambda: now[0]
+    )
+    sent = [next(stream), next(stream)]
+    for moment in (0, 8, 12, 25):
+        now[0] = moment
+        sent.append(next(stream))
+    stream.close()
+
+    firsts = [chunk.split(b"\n")[0] for chunk in sent[2:]]
+    assert firsts == [b"id: 8", b"id: 9", b"id: 10", HEARTBEAT.strip()]
+    assert checks == [12, 25]

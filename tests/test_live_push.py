@@ -31,10 +31,13 @@ CIPAYUNG, MATRAMAN = "31.75.10", "31.75.01"
 
 
 class CountingPlugin:
-    """A widget counting the lights out in an area, remembering each area it was computed for."""
+    """A widget counting the lights out in an area, remembering each area it was computed for;
+    and one counting them once its gate is open."""
 
     def __init__(self) -> None:
         self.computed: list[str | None] = []
+        self.gate = threading.Event()
+        self.gate.set()
 
     def lights_out(self, session, area_code, now):
         self.computed.append(area_code)
@@ -43,9 +46,16 @@ class CountingPlugin:
             query = query.where(Record.area_code.startswith(area_code + "."))
         return {"value": session.scalar(query)}
 
+    def gated(self, session, area_code, now):
+        assert self.gate.wait(DEADLINE)
+        return self.lights_out(session, area_code, now) | {"caption": "gated"}
+
     @hookimpl
     def register_widgets(self):
-        return [Widget("counting.out", "Lights out", "kpi", self.lights_out, ("streetlight",))]
+        return [
+            Widget("counting.out", "Lights out", "kpi", self.lights_out, ("streetlight",)),
+            Widget("counting.gated", "Lights out, later", "kpi", self.gated, ("streetlight",)),
+        ]
 
 
 class Stream:
@@ -224,3 +234,49 @@ def test_a_screen_taken_off_a_kiosks_playlist_no_longer_reaches_it(pushing):
     put_out(app, SETU)
     assert value_of(kiosk.next("data")) == ("setu-b", 2)
     kiosk.close()
+
+
+def show_gated_first(app, screen: str) -> None:
+    """``screen`` shows the gated count before the plain one."""
+    with current_hub(app).db.session() as session:
+        found = session.scalar(select(Screen).where(Screen.name == screen))
+        found.widgets = ["counting.gated", "counting.out"]
+    current_hub(app).channel.publish(CONFIG, kinds=[CONFIG_KIND])
+
+
+def values_of(event: dict) -> list[int]:
+    return [widget["data"]["value"] for widget in event["data"]["widgets"]]
+
+
+def test_a_screen_gets_its_data_without_waiting_for_another_screens_slower_widgets(pushing):
+    app, plugin, url, tokens, reads = pushing
+    show_gated_first(app, "setu-a")
+    slow, fast = Stream(url, "setu-a", tokens["all"]), Stream(url, "setu-b", tokens["all"])
+    plugin.gate.clear()
+    plugin.computed.clear()
+
+    put_out(app, SETU)
+
+    assert value_of(fast.next("data")) == ("setu-b", 1)
+    plugin.gate.set()
+    assert values_of(slow.next("data")) == [1, 1]
+    assert plugin.computed.count(CIPAYUNG) == 2  # the plain count once, the gated one once
+    assert dict(reads) == {}
+    slow.close()
+    fast.close()
+
+
+def test_each_change_brings_its_own_numbers_to_every_screen(pushing):
+    app, _plugin, url, tokens, reads = pushing
+    show_gated_first(app, "setu-a")
+    streams = {name: Stream(url, name, tokens["all"]) for name in ("setu-a", "setu-b")}
+
+    lights_out = 0
+    for added in (1, 2, 1):
+        put_out(app, *[SETU] * added)
+        lights_out += added
+        assert values_of(streams["setu-a"].next("data")) == [lights_out, lights_out]
+        assert values_of(streams["setu-b"].next("data")) == [lights_out]
+    assert dict(reads) == {}
+    for stream in streams.values():
+        stream.close()

@@ -63,9 +63,23 @@ class LiveEvent:
         }
 
     @cached_property
-    def data_json(self) -> str:
-        """``data`` as JSON, made once for every stream forwarding it."""
-        return json.dumps(self.data, separators=(",", ":"))
+    def frame(self) -> bytes:
+        """The event as one server-sent event, made once for every stream relaying it: a
+        screen's data as a viewer who may not see why widgets failed gets it."""
+        if self.type != DATA:
+            return server_sent(self.type, _json(self.as_dict()), self.id)
+        widgets = (self.data or {}).get("widgets", ())
+        if not any("detail" in widget for widget in widgets):
+            return self.detailed_frame
+        shown = [{key: value for key, value in w.items() if key != "detail"} for w in widgets]
+        return server_sent(DATA, _json({**(self.data or {}), "widgets": shown}), self.id)
+
+    @cached_property
+    def detailed_frame(self) -> bytes:
+        """The event as one server-sent event, with the reasons of errors."""
+        if self.type != DATA:
+            return self.frame
+        return server_sent(DATA, _json(self.data), self.id)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> LiveEvent | None:
@@ -85,6 +99,17 @@ class LiveEvent:
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+
+
+def server_sent(event_type: str, text: str, event_id: int | None = None) -> bytes:
+    """One server-sent event carrying ``text`` (JSON, on one line)."""
+    lines = [] if event_id is None else [f"id: {event_id}"]
+    lines += [f"event: {event_type}", f"data: {text}"]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 class LiveChannel:

@@ -1,11 +1,13 @@
 """Screen data pushed with the change itself: computed once, sent to every screen showing it.
 
-After each change the relay of every process hands it here. A thread of the process takes the
-changes waiting (a burst is one computation), and for every screen its streams show in some
-language that the change concerns, claims the screen for that change in Redis: the one process
-that wins computes the widgets following the changed kinds once for that screen's area (the
-others come from the cache), and publishes the screen's data on the live channel, which every
-process's streams forward to the screens showing it. Nothing is fetched again after a change.
+After each change the relay of every process hands it here, before its streams relay the change.
+A thread of the process takes the changes waiting (a burst is one computation), and claims in
+Redis every screen its streams show in some language that the change concerns: the one process
+that wins a screen computes it. The widgets following the changed kinds are computed once per
+area for all the screens claimed, side by side (each in a read-only session of its own; the
+other widgets come from the cache), and each screen's data is published on the live channel as
+soon as its own widgets are in; every process's streams forward it to the screens showing it.
+Nothing is fetched again after a change.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import redis
@@ -23,11 +26,18 @@ from hub.live.cache import Cached
 from hub.live.events import LiveEvent
 from hub.live.screen_data import screen_body
 from hub.live.screens import ScreenView
+from hub.widgets import Widget
 
 if TYPE_CHECKING:
     from hub.live.room import LiveRoom, WidgetResult
 
 log = logging.getLogger(__name__)
+
+WORKERS = 8
+"""Widgets computed side by side after a change (each holds a database connection)."""
+
+Key = tuple[str, str | None]
+"""A widget's name and the area it is computed for."""
 
 
 def concerns(screen: ScreenView, kinds: set[str], event: LiveEvent) -> bool:
@@ -41,6 +51,21 @@ def concerns(screen: ScreenView, kinds: set[str], event: LiveEvent) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A screen this process computes after a change: its installed widgets, and the names of
+    those the change concerns."""
+
+    screen: ScreenView
+    widgets: tuple[Widget, ...]
+    changed: frozenset[str]
+
+    def wanted(self) -> list[Key]:
+        """The widgets computed for it, in its order."""
+        area_code = self.screen.area_code
+        return [(w.name, area_code) for w in self.widgets if w.name in self.changed]
+
+
 class Pusher:
     """The thread of one process that computes and publishes screen data after changes."""
 
@@ -50,6 +75,7 @@ class Pusher:
         self._changes: queue.Queue[LiveEvent] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
+        self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="live-push")
 
     def changed(self, event: LiveEvent) -> None:
         """Take a change (from the relay's thread): its data is pushed shortly."""
@@ -82,40 +108,79 @@ class Pusher:
             by_language.setdefault(language, set()).add(screen)
         for language, names in sorted(by_language.items()):
             with self.app.test_request_context("/", query_string={"lang": language}):
-                published += self._push_language(events, change_id, language, names, versions)
+                claimed = self._claim(events, change_id, language, names, versions)
+                published += self._publish(claimed, change_id, language, versions)
         return published
 
-    def _push_language(
+    def _claim(
         self,
         events: list[LiveEvent],
         change_id: int,
         language: str,
-        names: Iterable[str],
+        names: set[str],
         versions: dict[str, int] | None,
-    ) -> int:
-        computed: dict[tuple[str, str | None], Cached[WidgetResult]] = {}
-        published = 0
+    ) -> list[Claimed]:
+        """The screens of ``names`` that ``events`` concern and this process won."""
+        claimed = []
         for name in sorted(names):
             screen = self.room.screen(name, versions)
             if screen is None:
                 continue
-            widgets = [self.room.widgets[w] for w in screen.widgets if w in self.room.widgets]
-            changed = {
+            widgets = tuple(self.room.widgets[w] for w in screen.widgets if w in self.room.widgets)
+            changed = frozenset(
                 widget.name
                 for widget in widgets
                 if any(concerns(screen, set(widget.record_kinds), event) for event in events)
-            }
-            if not changed or not self.room.channel.claim(f"{change_id}:{name}:{language}"):
-                continue
-            results = {}
-            for widget in widgets:
-                key = (widget.name, screen.area_code)
-                if widget.name in changed and key not in computed:
-                    computed[key] = self.room.fresh_result(widget, screen.area_code, versions)
-                results[widget.name] = computed.get(key) or self.room.result(
-                    widget, screen.area_code, versions
-                )
-            body = screen_body(self.room, screen, results, detailed=True)
-            self.room.channel.publish_data(change_id, name, language, body)
-            published += 1
+            )
+            if changed and self.room.channel.claim(f"{change_id}:{name}:{language}"):
+                claimed.append(Claimed(screen, widgets, changed))
+        return claimed
+
+    def _publish(
+        self,
+        claimed: list[Claimed],
+        change_id: int,
+        language: str,
+        versions: dict[str, int] | None,
+    ) -> int:
+        """Compute the changed widgets of ``claimed`` side by side, once per area, and publish
+        each screen once its own are in; the number of screens published."""
+        keys = dict.fromkeys(key for each in claimed for key in each.wanted())
+        running = {key: self._workers.submit(self._fresh, language, key, versions) for key in keys}
+        waiting = list(claimed)
+        published = 0
+        while waiting:
+            ready = [each for each in waiting if all(running[k].done() for k in each.wanted())]
+            if not ready:
+                pending = {running[key] for each in waiting for key in each.wanted()}
+                wait({future for future in pending if not future.done()}, None, FIRST_COMPLETED)
+            for each in ready:
+                waiting.remove(each)
+                results = self._results(each, running, versions)
+                body = screen_body(self.room, each.screen, results, detailed=True)
+                self.room.channel.publish_data(change_id, each.screen.name, language, body)
+                published += 1
         return published
+
+    def _fresh(
+        self, language: str, key: Key, versions: dict[str, int] | None
+    ) -> Cached[WidgetResult]:
+        """Widget ``key`` computed now, in a worker thread, in ``language``."""
+        name, area_code = key
+        with self.app.test_request_context("/", query_string={"lang": language}):
+            return self.room.fresh_result(self.room.widgets[name], area_code, versions)
+
+    def _results(
+        self,
+        claimed: Claimed,
+        running: dict[Key, Future[Cached[WidgetResult]]],
+        versions: dict[str, int] | None,
+    ) -> dict[str, Cached[WidgetResult]]:
+        """Every widget's result for a screen: those computed now, the others from the cache."""
+        area_code = claimed.screen.area_code
+        return {
+            widget.name: running[(widget.name, area_code)].result()
+            if widget.name in claimed.changed
+            else self.room.result(widget, area_code, versions)
+            for widget in claimed.widgets
+        }

@@ -1,11 +1,13 @@
 """One Redis subscription per process, shared by every event stream the process serves.
 
-A thread reads the live channel and puts each event in the inbox of every open stream. An inbox
+A thread reads the live channel and puts each event in the inbox of every open stream (a
+screen's data only in the inboxes of the streams showing it, in its language). An inbox
 is bounded: a stream that falls behind loses events and is told to refresh instead. The thread
 starts with the first stream and stops after the last one closed; if Redis goes away, every
-stream is ended (its screen reconnects and is told to refresh). Each change is also handed to
-``on_change`` (the process's :class:`~hub.live.push.Pusher`), which learns from
-:meth:`Relay.watched` which screens the open streams show.
+stream is ended (its screen reconnects and is told to refresh). Each change is first handed to
+``on_change`` (the process's :class:`~hub.live.push.Pusher`, whose computation then starts
+while the streams relay the change), which learns from :meth:`Relay.watched` which screens the
+open streams show.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 
 import redis
 
-from hub.live.events import CHANGED, LiveChannel, LiveEvent
+from hub.live.events import CHANGED, DATA, LiveChannel, LiveEvent
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,17 @@ class Inbox:
         self.language = language
         self.missed = False
         self.closed = False
+
+    def wants(self, event: LiveEvent) -> bool:
+        """Whether the stream relays ``event``: every event but the data of screens it does not
+        show (or shows in another language)."""
+        if event.type != DATA:
+            return True
+        return (
+            event.data is not None
+            and event.screen in self.screens
+            and event.language == self.language
+        )
 
     def put(self, event: LiveEvent) -> None:
         try:
@@ -116,12 +129,13 @@ class Relay:
                 message = pubsub.get_message(timeout=POLL_SECONDS)
                 event = LiveEvent.from_json(message["data"]) if message else None
                 if event is not None:
+                    if event.type == CHANGED and self.on_change is not None:
+                        self.on_change(event)
                     with self._lock:
                         inboxes = list(self._inboxes)
                     for inbox in inboxes:
-                        inbox.put(event)
-                    if event.type == CHANGED and self.on_change is not None:
-                        self.on_change(event)
+                        if inbox.wants(event):
+                            inbox.put(event)
         except redis.RedisError as error:
             log.warning("live relay: lost the channel: %s", error)
             self._fail(subscription)

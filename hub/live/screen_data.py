@@ -7,14 +7,12 @@ says when newer data is being computed (``pending``: ask again in a moment).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext
 
 from hub.live.cache import Cached
-from hub.live.events import LiveEvent
 from hub.live.freshness import LIVE, SourceState, freshness
 from hub.live.screens import ScreenView
 from hub.models.base import utcnow
@@ -64,19 +62,6 @@ def screen_body(
             _widget(room, name, results.get(name), now, states, detailed) for name in screen.widgets
         ],
     }
-
-
-def without_details(event: LiveEvent) -> str:
-    """The screen data ``event`` carries, in JSON, as a viewer who may not see why widgets
-    failed gets it (the JSON every stream shares while no widget failed)."""
-    body = event.data or {}
-    if not any("detail" in widget for widget in body.get("widgets", ())):
-        return event.data_json
-    widgets = [
-        {key: value for key, value in widget.items() if key != "detail"}
-        for widget in body["widgets"]
-    ]
-    return json.dumps({**body, "widgets": widgets}, separators=(",", ":"))
 
 
 def _widget(

@@ -110,14 +110,15 @@ def complaint_map(session: Session, area: str | None, now: datetime) -> dict[str
     cities = [area[:5]] if area and level != "province" else _cities(rows)[:MAX_INSETS]
     cells: dict[str, dict[tuple[int, int], Cell]] = {city: {} for city in cities}
     places: dict[str, Cell] = {}
-    for row in rows:
-        city = row.place[:5]
+    colours: dict[str, str] = {}
+    for place, y, x, status, count, lat, lon in rows:
+        city = place[:5]
         box = CITY_BOXES.get(city)
-        if city not in cells or (box is not None and not box.holds(row.lat, row.lon)):
+        if city not in cells or (box is not None and not box.holds(lat, lon)):
             continue
-        colour = _colour(row.status)
-        cells[city].setdefault((row.y, row.x), Cell()).add(colour, row.count, row.lat, row.lon)
-        places.setdefault(row.place, Cell()).add(colour, row.count, row.lat, row.lon)
+        colour = colours.get(status) or colours.setdefault(status, _colour(status))
+        cells[city].setdefault((y, x), Cell()).add(colour, count, lat, lon)
+        places.setdefault(place, Cell()).add(colour, count, lat, lon)
     points = {city: [each.point() for each in found.values()] for city, found in cells.items()}
     totals = sum((place.colours for place in places.values()), Counter())
     data: dict[str, Any] = {
@@ -194,8 +195,8 @@ def _names(session: Session, codes: Any) -> dict[str, str]:
 def _cities(rows: list[Any]) -> list[str]:
     """The cities with complaints, the busiest first."""
     counts: Counter = Counter()
-    for row in rows:
-        counts[row.place[:5]] += row.count
+    for place, *_cell, count, _lat, _lon in rows:
+        counts[place[:5]] += count
     return [city for city, _count in counts.most_common()]
 
 
