@@ -23,7 +23,8 @@ row (or the two middle rows) of each group is picked with ``row_number() OVER`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -64,6 +65,8 @@ RESPONSE, COMPLETION = "response", "completion"
 MEDIANS = {RESPONSE: "median_response_hours", COMPLETION: "median_completion_hours"}
 NO_AREA, NO_AGENCY, EVERYTHING = _l("No area"), _l("No agency"), _l("All complaints")
 SECONDS_PER_HOUR = 3600
+TOGETHER_KEY = "complaint_groupings_together"
+"""Where a session keeps the groupings :func:`read_together` names."""
 GROUPINGS_KEY = "complaint_groupings"
 """Where a session keeps the figures of every grouping it read at once, by what was asked."""
 ADDED_UP = ("received", "answered", "resolved", "closed_not_fixed", "overdue", "backlog")
@@ -318,27 +321,44 @@ def _with_the_city(
 ) -> dict[str | None, Row]:
     """PostgreSQL: the rows of ``figures`` by group key of ``grouping`` (on ``table``'s
     columns), from a query that ``source`` gives its table and conditions, grouped with
-    ``GROUPING SETS`` by the grouping and by nothing: the city's rows come in the same pass,
-    and are kept for the rest of the transaction, as pages ask for both."""
+    ``GROUPING SETS`` by the grouping, by those :func:`read_together` names, and by nothing:
+    the city's rows and theirs come in the same pass, kept for the rest of the transaction."""
     memo = session.info.setdefault(GROUPINGS_KEY, {})
     transaction = session.get_transaction()
     if memo.get((asked, grouping), (None,))[0] is transaction:
         return memo[asked, grouping][1]
-    key = group_key(grouping, table)
-    if key is None:
-        query = source(select(literal(1).label("grouped"), *figures))
+    together = dict.fromkeys((grouping, *session.info.get(TOGETHER_KEY, ())))
+    groupings = [each for each in together if each != CITY]
+    keys = [group_key(each, table) for each in groupings]
+    if not keys:
+        query = source(select(literal(0).label("grouped"), *figures))
     else:
-        query = source(select(func.grouping(key).label("grouped"), key, *figures))
-        query = query.group_by(func.grouping_sets(tuple_(key), tuple_()))
-    found: dict[str, dict[str | None, Row]] = {grouping: {}, CITY: {}}
+        query = source(select(func.grouping(*keys).label("grouped"), *keys, *figures))
+        query = query.group_by(func.grouping_sets(*(tuple_(key) for key in keys), tuple_()))
+    found: dict[str, dict[str | None, Row]] = {each: {} for each in (*groupings, CITY)}
+    everything = (1 << len(keys)) - 1
     for row in _read(session, query):
-        if key is None or row.grouped:
+        if row.grouped == everything:
             found[CITY][None] = row
-        else:
-            found[grouping][rollups.key_of(row[1])] = row
+            continue
+        # GROUPING() sets the bit of each key a row is not grouped by, the first key highest
+        position = len(keys) - (everything & ~row.grouped).bit_length()
+        found[groupings[position]][rollups.key_of(row[1 + position])] = row
     for each, rows in found.items():
         memo[asked, each] = (session.get_transaction(), rows)
     return found[grouping]
+
+
+@contextmanager
+def read_together(session: Session, *groupings: str) -> Iterator[None]:
+    """While in this block, a figure of one of ``groupings`` is read together with the same
+    figure of the others (and of the city), in one pass on PostgreSQL: for a report that shows
+    several groupings of one period."""
+    session.info[TOGETHER_KEY] = groupings
+    try:
+        yield
+    finally:
+        session.info.pop(TOGETHER_KEY, None)
 
 
 def period_counts(

@@ -33,6 +33,7 @@ from features.complaints.rankings import (
     name_groups,
     period_figures,
     ranked,
+    read_together,
 )
 from features.complaints.routing import Routing
 from hub.api import level_of
@@ -155,10 +156,11 @@ def weekly_report(
     """The report of ``week`` in the city's time ``zone``; "overdue" and "waiting" as at ``now``.
     Within a kecamatan it ranks its kelurahan; within a city or everywhere, the kecamatan."""
     area_grouping = KELURAHAN if scope.area and level_of(scope.area) == "district" else KECAMATAN
-    sections = {
-        grouping: _compare(session, grouping, week, zone, routing, now, scope)
-        for grouping in (area_grouping, AGENCY, CITY)
-    }
+    with read_together(session, area_grouping, AGENCY):
+        sections = {
+            grouping: _compare(session, grouping, week, zone, routing, now, scope)
+            for grouping in (area_grouping, AGENCY, CITY)
+        }
     return WeeklyReport(
         week=week,
         scope=scope,
