@@ -6,6 +6,8 @@
 For each database it prints, measured in the same run:
 - the full sync: records per second, and the ratio to a baseline that inserts the same rows,
   already fetched and normalized, with one bulk INSERT (target: 0.7 or more);
+- where the full sync's time went: the wall time of its parts (fetching runs in a thread of its
+  own, meanwhile);
 - an incremental sync with nothing changed: the median time of five and their HTTP requests
   (target: under 50 ms);
 - the sync's peak memory (RSS) at N and at N/10, and their ratio (target: flat, close to 1).
@@ -18,6 +20,7 @@ local server's ``test`` database, in which a scratch database is created and dro
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -27,6 +30,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
@@ -108,12 +115,80 @@ def prepared_app(database_url: str, simulator_url: str):
     return app
 
 
+PARTS = (
+    ("fetch", "hub.sync.engine", "SyncEngine", "_fetch"),
+    ("normalize", "hub.sync.store", "PageStore", "_normalized"),
+    ("store", "hub.sync.store", "PageStore", "store"),
+    ("store normalized", "hub.sync.store", "PageStore", "store_normalized"),
+    ("hooks", "hub.state", "Hub", "records_changed"),
+    ("cases", "features.complaints.cases", None, "follow_changes"),
+    ("rollups", "features.complaints.rollups", None, "moved"),
+    ("photos", "features.complaints.photos", None, "follow_changes"),
+    ("page", "hub.sync.engine", "SyncEngine", "_commit_page"),
+)
+"""The parts of a sync timed: (name, module, class or None, function); a function the hub
+does not have is left out."""
+
+
+def _timed(function: Callable, name: str, spent: Counter) -> Callable:
+    @wraps(function)
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - started
+
+    return timed
+
+
+@contextmanager
+def timing_parts(spent: Counter):
+    """Add the wall time of each of :data:`PARTS` to ``spent`` while in the block."""
+    patched = []
+    for name, module, owner, attribute in PARTS:
+        target = importlib.import_module(module)
+        target = getattr(target, owner) if owner else target
+        original = getattr(target, attribute, None)
+        if original is None:
+            continue
+        patched.append((target, attribute, original))
+        setattr(target, attribute, _timed(original, name, spent))
+    try:
+        yield
+    finally:
+        for target, attribute, original in reversed(patched):
+            setattr(target, attribute, original)
+
+
+def breakdown(spent: dict[str, float]) -> str:
+    """The parts of a sync, each without the parts timed within it (normalizing is within
+    storing unless the page came normalized, from the fetching thread)."""
+    spent = Counter(spent)
+    stored = spent["store normalized"] or spent["store"] - spent["normalize"]
+    parts = {
+        "fetch": spent["fetch"],
+        "normalize": spent["normalize"],
+        "records": stored,
+        "cases": spent["cases"] - spent["rollups"],
+        "rollups.moved": spent["rollups"],
+        "photos": spent["photos"],
+        "other hooks": spent["hooks"] - spent["cases"] - spent["photos"],
+        "commit etc.": spent["page"]
+        - (spent["store normalized"] or spent["store"])
+        - spent["hooks"],
+    }
+    return ", ".join(f"{name} {seconds:.2f}" for name, seconds in parts.items())
+
+
 def measure_sync(database_url: str, simulator_url: str) -> dict:
     """Child process: a full sync then no-change syncs; peak RSS of this process."""
     hub = current_hub(prepared_app(database_url, simulator_url))
-    started, cpu = time.perf_counter(), time.process_time()
-    full = hub.engine().run(SOURCE)
-    full_seconds, full_cpu = time.perf_counter() - started, time.process_time() - cpu
+    spent: Counter[str] = Counter()
+    with timing_parts(spent):
+        started, cpu = time.perf_counter(), time.process_time()
+        full = hub.engine().run(SOURCE)
+        full_seconds, full_cpu = time.perf_counter() - started, time.process_time() - cpu
     noop_seconds = []
     for _ in range(NOOP_RUNS):
         started = time.perf_counter()
@@ -125,6 +200,7 @@ def measure_sync(database_url: str, simulator_url: str) -> dict:
         "records": full.created,
         "sync_seconds": full_seconds,
         "sync_cpu_seconds": full_cpu,
+        "parts": dict(spent),
         "noop_seconds": statistics.median(noop_seconds),
         "noop_requests": again.requests,
         "noop_created": again.created,
@@ -162,13 +238,12 @@ def measure_baseline(database_url: str, simulator_url: str) -> dict:
 
 
 def in_child(function: str, *args: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", function, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", function, *args], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"the {function} child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def start_simulator(size: int) -> tuple[subprocess.Popen, str]:
@@ -215,6 +290,7 @@ def bench(kind: str, size: int, folder: Path) -> dict:
         f"  of which CPU here : {full['sync_cpu_seconds']:7.2f} s"
         " (the worker's own; less sensitive to a busy machine)"
     )
+    print(f"  its parts (s)     : {breakdown(full['parts'])}")
     print(
         f"bulk INSERT baseline: {baseline['records']:>9,} records in "
         f"{baseline['insert_seconds']:7.2f} s = {bulk_rate:>9,.0f} records/s"

@@ -18,7 +18,9 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
 - Reading a source: the :class:`Connector` protocol, :class:`Page`, :class:`RecordIn`, the errors
   to raise, and :func:`http_client` / :func:`read_json` for HTTP with timeouts; writing back to it:
   :class:`WriteBack` with :class:`WriteBackPhoto`; storing records outside a sync:
-  :class:`PageStore`, announced with ``hub.records_changed``.
+  :class:`PageStore`, announced with ``hub.records_changed``; many new rows of a plugin's own
+  table written at once with :func:`insert_rows`, and rows looked up by many keys with
+  :func:`among`.
 - Importing a file all or nothing: :func:`preview_import` and :func:`commit_import`.
 - Accounts from a staffing source: :class:`Account`, :func:`provision_account` and
   :func:`disable_account`, called from ``records_changed`` with its session.
@@ -92,6 +94,7 @@ from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.state import Hub, current_hub
 from hub.storage import FileTooLarge, Storage, open_storage
 from hub.sync import imports
+from hub.sync.bulk import among, insert_rows
 from hub.sync.connector import (
     AuthError,
     Connector,
@@ -216,6 +219,7 @@ __all__ = [
     "Widget",
     "WriteBack",
     "WriteBackPhoto",
+    "among",
     "area_scope",
     "audit",
     "checked_counts",
@@ -231,6 +235,7 @@ __all__ = [
     "health_of_all",
     "hookimpl",
     "http_client",
+    "insert_rows",
     "is_within",
     "json_body",
     "json_response",

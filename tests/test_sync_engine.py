@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from hub.sources import ConfigError
 from hub.state import current_hub
 from hub.sync.engine import reap_stale_runs
 from hub.sync.health import source_health
+from hub.sync.store import PageStore
 from hub.testing import run_sync
 
 SOURCE = "lights-test"
@@ -281,18 +283,33 @@ def test_the_reaper_frees_a_source_whose_worker_died(app):
     assert statuses == ["abandoned", "succeeded"]
 
 
+def test_each_next_page_is_normalized_while_the_one_before_is_stored(app, monkeypatch):
+    threads = []
+    normalize_page = PageStore.normalize_page
+
+    def noted(store, payloads):
+        threads.append(threading.current_thread())
+        return normalize_page(store, payloads)
+
+    monkeypatch.setattr(PageStore, "normalize_page", noted)
+    run = sync(app)
+
+    assert (run.status, run.created, run.pages) == ("succeeded", 120, 5)
+    assert len(threads) == 5 and threading.main_thread() not in threads
+
+
 def test_a_reaped_run_cannot_write_again(app, sim):
     sim.control("/_sim/faults", {"latency_ms": 0})
     engine = current_hub(app).engine()
     original = engine._commit_page
     calls = []
 
-    def reaped_after_first_page(source, run, store, page):
+    def reaped_after_first_page(source, run, store, page, normalized):
         if calls:
             with current_hub(app).db.session() as session:
                 session.execute(update(SyncRun).values(status="abandoned"))
         calls.append(page)
-        original(source, run, store, page)
+        original(source, run, store, page, normalized)
 
     engine._commit_page = reaped_after_first_page
     run = engine.run(SOURCE)

@@ -25,7 +25,7 @@ from features.complaints.reminders import first_look
 from features.complaints.routing import CategoryRule, Routing
 from features.complaints.settings import ReminderSettings
 from features.complaints.statuses import CANONICAL, FINISHED, OPEN
-from hub.api import Record, RecordChange, utcnow
+from hub.api import Record, RecordChange, among, insert_rows, utcnow
 
 KIND = "complaint"
 SOURCE_ACTOR = "source"
@@ -54,7 +54,7 @@ def follow_changes(
     if not complaints:
         return followed
     ids = [change.record_id for change in complaints]
-    found = select(Record.id, Record.deleted_at.is_not(None)).where(Record.id.in_(ids))
+    found = select(Record.id, Record.deleted_at.is_not(None)).where(among(session, Record.id, ids))
     deleted = dict(session.execute(found).all())
     stored = _stored(session, ids)
     routes = {category: routing.rule(category) for category in {c.category for c in complaints}}
@@ -77,10 +77,7 @@ def follow_changes(
             if events[-1]["action"] == "dispute":
                 followed.disputed.append(case)
         moves.append((before, rollups.after(case)))
-    # Core inserts, one statement a page: the ORM's bulk insert would split the rows by which
-    # columns are None, into hundreds of statements.
-    if followed.new:
-        session.execute(insert(TABLE), followed.new)
+    _insert_new(session, followed.new)
     _write(session, stored, cases)
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
@@ -147,10 +144,16 @@ def follow_status(case: Any, status: str, at: datetime) -> dict:
     return event
 
 
+def _insert_new(session: Session, cases: list[dict]) -> None:
+    """Insert the new cases of a page at once (the ORM's bulk insert would split the rows by
+    which columns are None, into hundreds of statements)."""
+    insert_rows(session, TABLE, cases)
+
+
 def _stored(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The columns of the stored cases of ``ids``, by record id."""
     columns = [getattr(ComplaintCase, name) for name in COLUMNS]
-    rows = session.execute(select(*columns).where(ComplaintCase.record_id.in_(ids)))
+    rows = session.execute(select(*columns).where(among(session, ComplaintCase.record_id, ids)))
     return {row.record_id: row._asdict() for row in rows}
 
 

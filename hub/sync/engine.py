@@ -2,7 +2,7 @@
 
 Each page is stored in one transaction together with the cursor that follows it and the run's
 counters, so a run that stops anywhere resumes from the last stored page. The next page is
-fetched while the current one is being stored. The run row is a fence:
+fetched and normalized while the current one is being stored. The run row is a fence:
 a page commits only while its run is still ``running``, so a run the reaper gave up on can never
 write again.
 """
@@ -38,7 +38,7 @@ from hub.sync.connector import (
     TransientError,
 )
 from hub.sync.health import source_health
-from hub.sync.store import CHANGE_COLUMNS, PageOutcome, PageStore, deletion
+from hub.sync.store import CHANGE_COLUMNS, NormalizedPage, PageOutcome, PageStore, deletion
 
 if TYPE_CHECKING:
     from hub.state import Hub
@@ -156,16 +156,26 @@ class SyncEngine:
         )
         cursor = None if run.full else source.cursor
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as prefetch:
-            upcoming = prefetch.submit(self._fetch, connector, cursor, run)
+            upcoming = prefetch.submit(self._fetch_normalized, connector, cursor, run, store)
             while True:
-                page = upcoming.result()
+                page, normalized = upcoming.result()
                 if page.has_more:
-                    upcoming = prefetch.submit(self._fetch, connector, page.next_cursor, run)
-                self._commit_page(source, run, store, page)
+                    upcoming = prefetch.submit(
+                        self._fetch_normalized, connector, page.next_cursor, run, store
+                    )
+                self._commit_page(source, run, store, page, normalized)
                 if not page.has_more:
                     break
         if run.full:
             self._sweep_deleted(source, run)
+
+    def _fetch_normalized(
+        self, connector: Connector, cursor: str | None, run: SyncRun, store: PageStore
+    ) -> tuple[Page, NormalizedPage]:
+        """The page after ``cursor``, and its records normalized (in the prefetching thread,
+        while the page before is being stored)."""
+        page = self._fetch(connector, cursor, run)
+        return page, store.normalize_page(page.records)
 
     def _fetch(self, connector: Connector, cursor: str | None, run: SyncRun) -> Page:
         for attempt in range(1, self.retry.attempts + 1):
@@ -187,7 +197,14 @@ class SyncEngine:
             return page
         raise AssertionError("unreachable")
 
-    def _commit_page(self, source: Source, run: SyncRun, store: PageStore, page: Page) -> None:
+    def _commit_page(
+        self,
+        source: Source,
+        run: SyncRun,
+        store: PageStore,
+        page: Page,
+        normalized: NormalizedPage,
+    ) -> None:
         cursor = cleaned(page.next_cursor)
         if not page.records and cursor == source.cursor:
             # Nothing to store and nowhere to move: the run's close writes its counters.
@@ -195,7 +212,7 @@ class SyncEngine:
             return
         with self.db.session() as session:
             hold(session)
-            outcome = store.store(session, page.records)
+            outcome = store.store_normalized(session, normalized)
             self.hub.records_changed(session, outcome.changes)
             self._add(run, outcome)
             fenced = session.execute(

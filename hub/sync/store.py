@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hub.models import Area, Record, RecordError
 from hub.models.base import utcnow
 from hub.storable import cleaned
+from hub.sync.bulk import among, insert_with_ids, is_postgresql
 from hub.sync.connector import InvalidRecord, RecordIn
 
 PAYLOAD_EXCERPT = 4000
@@ -90,6 +91,15 @@ class PageOutcome:
 
 
 @dataclass
+class NormalizedPage:
+    """A page's records as normalized, by external id (each with its payload and content
+    hash), and what normalizing them did (the errors)."""
+
+    records: dict[str, tuple]
+    outcome: PageOutcome
+
+
+@dataclass
 class WritePlan:
     """What storing a page writes: the stored rows it found by external id, the rows to
     insert or update (with their payloads), the ids of those as stored, and the hashes to
@@ -121,10 +131,18 @@ class PageStore:
     known_areas: set[str] = field(default_factory=set)
 
     def store(self, session: Session, payloads: list[Any]) -> PageOutcome:
+        return self.store_normalized(session, self.normalize_page(payloads))
+
+    def normalize_page(self, payloads: list[Any]) -> NormalizedPage:
+        """Normalize and check a page's payloads, without the database (a sync does it for
+        the next page while it stores this one)."""
         outcome = PageOutcome()
-        records = self._normalized(payloads, outcome)
+        return NormalizedPage(self._normalized(payloads, outcome), outcome)
+
+    def store_normalized(self, session: Session, page: NormalizedPage) -> PageOutcome:
+        outcome = page.outcome
         incoming = self._with_references(
-            session, self._in_known_areas(session, records, outcome), outcome
+            session, self._in_known_areas(session, page.records, outcome), outcome
         )
         plan = self._plan(session, incoming)
         if plan.rows:
@@ -160,12 +178,9 @@ class PageStore:
     def _upsert(
         self, session: Session, plan: WritePlan, rows: list[dict], outcome: PageOutcome
     ) -> None:
-        """Insert or update ``rows`` in one batched statement; count them once it went
+        """Insert or update ``rows`` in a few batched statements; count them once they went
         through."""
-        session.execute(_upsert_statement(session), rows)
-        created = [v["external_id"] for v in rows if v["external_id"] not in plan.existing]
-        ids = {row.external_id: row.id for row in self._existing(session, created).values()}
-        ids.update((external_id, row.id) for external_id, row in plan.existing.items())
+        ids = self._written(session, plan, rows)
         for values in rows:
             row = plan.existing.get(values["external_id"])
             created = row is None
@@ -173,6 +188,20 @@ class PageStore:
             outcome.changes.append(_change(ids[values["external_id"]], values, previous, created))
             outcome.created += created
             outcome.updated += not created
+
+    @staticmethod
+    def _written(session: Session, plan: WritePlan, rows: list[dict]) -> dict[str, int]:
+        """Write ``rows``; the ids of the records written, by external id. The new records of
+        a page are inserted in bulk (see :mod:`hub.sync.bulk`), the changed ones upserted."""
+        if len(rows) == 1:
+            return dict(session.execute(_upsert_statement(session), rows).all())
+        ids = {external_id: row.id for external_id, row in plan.existing.items()}
+        changed = [values for values in rows if values["external_id"] in plan.existing]
+        if changed:
+            session.execute(_upsert_statement(session, returning=False), changed)
+        new = [values for values in rows if values["external_id"] not in plan.existing]
+        ids.update(insert_with_ids(session, TABLE, new, "external_id"))
+        return ids
 
     def _upsert_one_by_one(self, session: Session, plan: WritePlan, outcome: PageOutcome) -> None:
         """The database refused the page: write each record alone, and a record it still
@@ -233,6 +262,8 @@ class PageStore:
     ) -> dict[str, tuple]:
         """Keep the records whose references exist (stored, or in this page)."""
         wanted = {ref for record, _, _ in records.values() for ref in record.references}
+        if not wanted:
+            return records
         here = {(record.kind, external_id) for external_id, (record, _, _) in records.items()}
         missing = wanted - here
         if missing:
@@ -315,7 +346,10 @@ class PageStore:
                 Record.status,
                 Record.updated_at,
                 Record.deleted_at,
-            ).where(Record.source_id == self.source_id, Record.external_id.in_(external_ids))
+            ).where(
+                Record.source_id == self.source_id,
+                among(session, Record.external_id, external_ids),
+            )
         )
         return {row.external_id: row for row in rows}
 
@@ -408,20 +442,21 @@ def _legacy_json(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _upsert_statement(session: Session) -> Any:
-    """INSERT ... ON CONFLICT (source, external id) DO UPDATE. Without RETURNING, both
-    drivers run it for many rows as one prepared statement, where a RETURNING would have it
-    spelled out with every row's values."""
+def _upsert_statement(session: Session, *, returning: bool = True) -> Any:
+    """INSERT ... ON CONFLICT (source, external id) DO UPDATE, RETURNING the ids unless
+    ``returning`` is false (the statement then runs as one prepared statement for many rows)."""
     table = Record.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if is_postgresql(session) else sqlite
     statement = dialect.insert(table)
     kept = {"id", "source_id", "external_id", "first_seen_at"}
-    return statement.on_conflict_do_update(
+    statement = statement.on_conflict_do_update(
         index_elements=[table.c.source_id, table.c.external_id],
         set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in kept},
     )
+    return statement.returning(table.c.external_id, table.c.id) if returning else statement
 
 
+TABLE = Record.__table__
 _REHASH = (
     update(Record.__table__)
     .where(Record.__table__.c.id == bindparam("b_id"))

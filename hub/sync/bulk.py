@@ -1,0 +1,128 @@
+"""Writing many new rows at once, and looking rows up by many keys.
+
+An INSERT run by SQLAlchemy for many rows builds a dictionary of parameters for each row and
+converts it value by value; on PostgreSQL each row is then still a statement for the server to
+parse and plan (the hub's connections prepare nothing). :func:`insert_rows` converts each row
+once, with the column types' own conversions, and sends the rows as one COPY on PostgreSQL and
+as one executemany of the driver on SQLite. :func:`insert_with_ids` also gives the new rows' ids
+without a RETURNING of every row: taken from the sequence first on PostgreSQL, read back by
+their range of ids on SQLite (whose writer holds the database's write lock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    Table,
+    any_,
+    bindparam,
+    exc,
+    func,
+    select,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+from hub.models.base import UTCDateTime
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def among(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one parameter for the
+    server to parse and plan, where ``IN`` takes one a value."""
+    if not is_postgresql(session):
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same keys, columns of ``table``) in the session's
+    transaction. What the database refuses raises SQLAlchemy's error for it, as
+    ``session.execute(insert(table), rows)`` would, and so does a value its column refuses."""
+    if not rows:
+        return
+    columns = [column for column in table.columns if column.name in rows[0]]
+    _check_defaults(table, {column.name for column in columns})
+    connection = session.connection()
+    dialect = connection.dialect
+    names = ", ".join(column.name for column in columns)
+    if dialect.name == "postgresql":
+        statement = f"COPY {table.name} ({names}) FROM STDIN"
+    else:
+        marks = ", ".join("?" for _ in columns)
+        statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    try:
+        values = _converted(dialect, columns, rows)
+    except (TypeError, ValueError) as error:
+        raise exc.StatementError(str(error), statement, None, error) from error
+    if dialect.name != "postgresql":
+        connection.exec_driver_sql(statement, values)
+        return
+    try:
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as error:
+        raise exc.DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
+
+
+def insert_with_ids(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> dict[Any, int]:
+    """Insert ``rows`` as :func:`insert_rows` does; the ids they were given, by their ``key``
+    column (unique among them)."""
+    if not rows:
+        return {}
+    if is_postgresql(session):
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        series = func.generate_series(1, len(rows)).table_valued("n")
+        ids = session.scalars(select(func.nextval(sequence)).select_from(series)).all()
+        given = dict(zip([row[key] for row in rows], ids, strict=True))
+        insert_rows(session, table, [{"id": given[row[key]], **row} for row in rows])
+        return given
+    before = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    insert_rows(session, table, rows)
+    return dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > before)).all())
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    """A timestamp as SQLAlchemy writes a :class:`UTCDateTime` on SQLite, in UTC (a naive one
+    is refused), in one call of the datetime library."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: timestamps must carry a timezone")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _converted(
+    dialect: Dialect, columns: list[Column], rows: Sequence[Mapping[str, Any]]
+) -> list[tuple]:
+    converters = [(column.name, _converter(dialect, column)) for column in columns]
+    return [
+        tuple(row[name] if convert is None else convert(row[name]) for name, convert in converters)
+        for row in rows
+    ]
+
+
+def _converter(dialect: Dialect, column: Column) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy would do to a value of ``column`` before giving it to the driver."""
+    if dialect.name == "sqlite" and isinstance(column.type, UTCDateTime):
+        return sqlite_time
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _check_defaults(table: Table, given: set[str]) -> None:
+    """The model's own defaults are not applied here: every column that has one must be given."""
+    missing = [c.name for c in table.columns if c.default is not None and c.name not in given]
+    if missing:
+        raise ValueError(f"inserting into {table.name} needs values of {', '.join(missing)}")

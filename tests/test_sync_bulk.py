@@ -1,0 +1,164 @@
+"""Writing many new rows at once, on SQLite and PostgreSQL: what is stored is what an INSERT
+stores, what the database refuses is refused the same way, and the ids given are the rows'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    exc,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from hub.models.base import BigId, Hundredths, Json, UTCDateTime
+from hub.sync.bulk import among, insert_rows, insert_with_ids, sqlite_time
+
+METADATA = MetaData()
+SAMPLES = Table(
+    "bulk_samples",
+    METADATA,
+    Column("id", BigId, primary_key=True),
+    Column("code", String(8), unique=True),
+    Column("seen_at", UTCDateTime),
+    Column("amount", Hundredths),
+    Column("detail", Json),
+    Column("flag", Boolean),
+    Column("ratio", Float),
+    Column("note", String(200), default=""),
+)
+WIB = timezone(timedelta(hours=7))
+
+
+def sample(number: int, **values) -> dict:
+    return {
+        "code": f"S-{number}",
+        "seen_at": datetime(2026, 11, 2, 8, 0, number, number * 7, tzinfo=WIB),
+        "amount": Decimal(number) / 4,
+        "detail": {"z": [number, None, "teks é"], "a": {"ok": number % 2 == 0}},
+        "flag": number % 2 == 0,
+        "ratio": number / 3,
+        "note": f"catatan {number}",
+        **values,
+    }
+
+
+@pytest.fixture
+def session(database_url) -> Iterator[Session]:
+    engine = create_engine(database_url)
+    METADATA.create_all(engine)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        METADATA.drop_all(engine)
+        engine.dispose()
+
+
+def stored(session: Session) -> dict[str, tuple]:
+    """The rows as the database holds them (the driver's values, no type conversion), by code."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT code, seen_at, amount, detail, flag, ratio, note FROM bulk_samples"
+    )
+    return {row[0]: tuple(row) for row in rows}
+
+
+def test_the_rows_are_stored_as_an_insert_stores_them(session):
+    rows = [
+        sample(1),
+        sample(2, detail=None, amount=None),
+        sample(3, seen_at=datetime(2026, 11, 2, 8, 0, tzinfo=UTC)),
+    ]
+    session.execute(insert(SAMPLES), rows)
+    expected = stored(session)
+    session.execute(delete(SAMPLES))
+
+    insert_rows(session, SAMPLES, rows)
+
+    assert stored(session) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "refusal"),
+    [
+        ({"code": "S-1"}, exc.IntegrityError),
+        ({"seen_at": datetime(2026, 11, 2, 8, 0)}, exc.StatementError),
+        ({"amount": 1.5}, exc.StatementError),
+    ],
+)
+def test_what_the_database_or_a_column_refuses_is_refused_as_by_an_insert(session, values, refusal):
+    insert_rows(session, SAMPLES, [sample(1)])
+
+    for write in (
+        lambda rows: session.execute(insert(SAMPLES), rows),
+        lambda rows: insert_rows(session, SAMPLES, rows),
+    ):
+        with pytest.raises(refusal), session.begin_nested():
+            write([sample(2), sample(3, **values)])
+
+
+def test_a_value_too_long_for_its_column_is_a_data_error_on_postgresql(session):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite keeps strings of any length")
+
+    with pytest.raises(exc.DataError):
+        insert_rows(session, SAMPLES, [sample(1, code="S-" + "9" * 20)])
+
+
+def test_a_column_with_a_default_must_be_given(session):
+    row = sample(1)
+    del row["note"]
+
+    with pytest.raises(ValueError, match="note"):
+        insert_rows(session, SAMPLES, [row])
+
+
+def test_the_ids_given_are_those_the_rows_were_stored_with(session):
+    insert_rows(session, SAMPLES, [sample(1), sample(2)])
+    session.execute(delete(SAMPLES).where(SAMPLES.c.code == "S-2"))
+
+    ids = insert_with_ids(session, SAMPLES, [sample(number) for number in range(3, 8)], "code")
+
+    rows = dict(session.execute(select(SAMPLES.c.code, SAMPLES.c.id)).all())
+    assert ids == {code: rows[code] for code in ("S-3", "S-4", "S-5", "S-6", "S-7")}
+    assert len(set(ids.values())) == 5 and min(ids.values()) > rows["S-1"]
+
+
+def test_among_finds_what_in_finds(session):
+    insert_rows(session, SAMPLES, [sample(number) for number in range(1, 6)])
+    wanted = ["S-2", "S-4", "S-9"]
+
+    found = session.scalars(select(SAMPLES.c.code).where(among(session, SAMPLES.c.code, wanted)))
+
+    assert sorted(found) == ["S-2", "S-4"]
+    rendered = str(among(session, SAMPLES.c.code, wanted).compile(session.get_bind()))
+    assert ("ANY" in rendered) == (session.get_bind().dialect.name == "postgresql")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 5, 5, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-3))),
+        datetime(999, 3, 4, 5, 6, 7, 8, tzinfo=WIB),
+        None,
+    ],
+)
+def test_a_timestamp_is_written_to_sqlite_as_sqlalchemy_writes_it(moment):
+    dialect = sqlite.dialect()
+    process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+
+    assert sqlite_time(moment) == process(moment)
