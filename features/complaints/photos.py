@@ -45,6 +45,7 @@ from hub.api import (
     RecordChange,
     Source,
     Storage,
+    among,
     checked_type,
     http_client,
     process_photo,
@@ -116,13 +117,13 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     wanted = {
         record_id: source_url({"photo_url": photo_url, "media_url": media_url})
         for record_id, photo_url, media_url in session.execute(
-            select(Record.id, photo, media).where(Record.id.in_(ids))
+            select(Record.id, photo, media).where(among(session, Record.id, ids))
         )
     }
     known = dict(
         session.execute(
             select(ComplaintPhoto.record_id, ComplaintPhoto.url).where(
-                ComplaintPhoto.record_id.in_(ids)
+                among(session, ComplaintPhoto.record_id, ids)
             )
         ).all()
     )
@@ -142,7 +143,8 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     if changed:
         session.execute(update(ComplaintPhoto), changed)
     if dropped:
-        session.execute(delete(ComplaintPhoto).where(ComplaintPhoto.record_id.in_(dropped)))
+        dropped_rows = among(session, ComplaintPhoto.record_id, dropped)
+        session.execute(delete(ComplaintPhoto).where(dropped_rows))
 
 
 def wanted_now(url: str, now: datetime) -> dict[str, Any]:
