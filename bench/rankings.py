@@ -414,7 +414,8 @@ class Bench:
 
     def weekly(self, area: str | None = None) -> float:
         """The weekly report of the last full week: of the city, per kecamatan and agency, or
-        of one kecamatan (``area``), per kelurahan and agency."""
+        of one kecamatan (``area``), per kelurahan and agency (of the week before, the counts
+        it shows)."""
         scope = Scope(area=area)
 
         def run() -> Any:
@@ -423,10 +424,10 @@ class Bench:
 
         statements = []
         for grouping in (KELURAHAN if area else KECAMATAN, AGENCY, CITY):
-            for week in (self.week, self.week.previous()):
+            for week, figures in ((self.week, (RESPONSE, COMPLETION)), (self.week.previous(), ())):
                 period = week.period(ZONE)
                 values = {"start": period.start, "end": period.end, "now": self.now, "area": area}
-                for figure in ("counts", RESPONSE, COMPLETION):
+                for figure in ("counts", *figures):
                     statements.append((bare_sql(figure, grouping, bool(area)), values))
             values = {"now": self.now, "area": area}
             statements.append((bare_sql("backlog", grouping, bool(area)), values))

@@ -31,6 +31,7 @@ from features.complaints.rankings import (
     Scope,
     backlogs,
     name_groups,
+    period_counts,
     period_figures,
     ranked,
     read_together,
@@ -110,7 +111,7 @@ class IsoWeek:
 
 @dataclass(frozen=True)
 class WeeklyRow:
-    """One area or agency: its figures this week and the week before."""
+    """One area or agency: its figures this week, and its counts (no medians) the week before."""
 
     current: Figures
     previous: Figures
@@ -217,7 +218,7 @@ def _compare(
     scope: Scope,
 ) -> list[WeeklyRow]:
     current = period_figures(session, grouping, week.period(zone), now, scope)
-    previous = period_figures(session, grouping, week.previous().period(zone), now, scope)
+    previous = period_counts(session, grouping, week.previous().period(zone), now, scope)
     if grouping == CITY:
         current.setdefault(None, Figures(None))
     for key, backlog in backlogs(session, grouping, now, scope).items():
