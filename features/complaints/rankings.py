@@ -203,15 +203,25 @@ def backlogs(
     open complaints, less those received at or after ``at``."""
     if rollups.zone_of(session) is None:
         return dict(_read(session, backlog_query(grouping, at, scope)).all())
-    key = group_key(grouping, ComplaintBacklog)
-    query = rollups.backlog_rollup_query(key, scope.clauses_of(ComplaintBacklog))
-    found = {rollups.key_of(k): count for k, count in _read(session, query)}
-    later = _grouped(grouping, func.count(), stored=True).where(
-        ComplaintCase.status == OPEN, ComplaintCase.received_at >= at, *scope.clauses()
-    )
-    for k, count in _read(session, later):
-        found[k] = found.get(k, 0) - count
-    return {k: count for k, count in found.items() if count > 0}
+    open_now = func.sum(ComplaintBacklog.open)
+
+    def kept(query: Select) -> Select:
+        where = scope.clauses_of(ComplaintBacklog)
+        return query.select_from(ComplaintBacklog).where(*where).having(open_now > 0)
+
+    def received_later(query: Select) -> Select:
+        later = [ComplaintCase.status == OPEN, ComplaintCase.received_at >= at]
+        return _from_cases(query, grouping, stored=True).where(*later, *scope.clauses())
+
+    backlog = [open_now.label("count")]
+    rows = _group_rows(session, ("backlog", scope), grouping, ComplaintBacklog, backlog, kept)
+    found = {key: row.count for key, row in rows.items()}
+    counted = [func.count().label("count")]
+    asked = ("later", at, scope)
+    later = _group_rows(session, asked, grouping, ComplaintCase, counted, received_later)
+    for key, row in later.items():
+        found[key] = found.get(key, 0) - row.count
+    return {key: count for key, count in found.items() if count > 0}
 
 
 def median_query(
@@ -309,6 +319,25 @@ def _medians_with_the_city(
     asked = (measure, period, scope)
     rows = _with_the_city(session, asked, grouping, ComplaintCase, [median], over_the_cases)
     return {key: row.seconds for key, row in rows.items()}
+
+
+def _group_rows(
+    session: Session,
+    asked: tuple,
+    grouping: str,
+    table: type,
+    figures: list[ColumnElement],
+    source: Callable[[Select], Select],
+) -> dict[str | None, Row]:
+    """The rows of ``figures`` by group key of ``grouping`` (on ``table``'s columns), from a
+    query that ``source`` gives its table and conditions; on PostgreSQL with the city's and
+    those :func:`read_together` names, in one pass (see :func:`_with_the_city`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _with_the_city(session, asked, grouping, table, figures, source)
+    key = group_key(grouping, table)
+    query = source(select(_key_column(key), *figures))
+    query = query.group_by(key) if key is not None else query
+    return {rollups.key_of(row.key): row for row in _read(session, query)}
 
 
 def _with_the_city(
@@ -412,7 +441,7 @@ def _rolled_up(
             _counted(session, counts_query(grouping, edge, at, scope, stored=True), figures)
     if grouping == CITY:
         figures.setdefault(None, Figures(None))
-    for key, change in _read(session, _overdue_since(grouping, whole, at, scope, state)):
+    for key, change in _overdue_since(session, grouping, whole, at, scope, state).items():
         if change:
             figures.setdefault(key, Figures(key)).overdue += change
     return figures
@@ -421,33 +450,37 @@ def _rolled_up(
 def _days_counted(
     session: Session, grouping: str, first: date, last: date, scope: Scope
 ) -> dict[str | None, Row]:
-    """The rollups' counts of the days from ``first`` up to ``last``, by group key; on
-    PostgreSQL with the city's (see :func:`_with_the_city`)."""
-    where = scope.clauses_of(ComplaintDaily)
-    if session.get_bind().dialect.name != "postgresql":
-        query = rollups.daily_query(group_key(grouping, ComplaintDaily), first, last, where)
-        return {rollups.key_of(row.key): row for row in _read(session, query)}
+    """The rollups' counts of the days from ``first`` up to ``last``, by group key."""
 
     def over_the_days(query: Select) -> Select:
         days = [ComplaintDaily.day >= first, ComplaintDaily.day < last]
         received = func.sum(ComplaintDaily.received) > 0
+        where = scope.clauses_of(ComplaintDaily)
         return query.select_from(ComplaintDaily).where(*days, *where).having(received)
 
-    sums = rollups.daily_sums()
     asked = ("days", first, last, scope)
-    return _with_the_city(session, asked, grouping, ComplaintDaily, sums, over_the_days)
+    sums = rollups.daily_sums()
+    return _group_rows(session, asked, grouping, ComplaintDaily, sums, over_the_days)
 
 
-def _overdue_since(grouping: str, whole: Period, at: datetime, scope: Scope, state) -> Select:
-    """Per group: how many more of the complaints received in ``whole`` are overdue at ``at``
-    than the rollups count (overdue before their ``overdue_until``): a range of the
+def _overdue_since(
+    session: Session, grouping: str, whole: Period, at: datetime, scope: Scope, state
+) -> dict[str | None, int]:
+    """By group key: how many more of the complaints received in ``whole`` are overdue at
+    ``at`` than the rollups count (overdue before their ``overdue_until``): a range of the
     ``overdue_at`` index between the two moments."""
     until = state.overdue_until
     low, high, sign = (until, at, 1) if until <= at else (at, until, -1)
-    between = [ComplaintCase.overdue_at >= low, ComplaintCase.overdue_at < high]
-    return _grouped(grouping, (sign * func.count()).label("change"), stored=True).where(
-        *between, *whole.clauses(), *scope.clauses()
-    )
+
+    def between(query: Select) -> Select:
+        moments = [ComplaintCase.overdue_at >= low, ComplaintCase.overdue_at < high]
+        where = [*moments, *whole.clauses(), *scope.clauses()]
+        return _from_cases(query, grouping, stored=True).where(*where)
+
+    asked = ("overdue", whole, at, until, scope)
+    counted = [func.count().label("count")]
+    rows = _group_rows(session, asked, grouping, ComplaintCase, counted, between)
+    return {key: sign * row.count for key, row in rows.items()}
 
 
 def name_groups(
@@ -498,9 +531,13 @@ def _rank_order(group: Figures) -> tuple[float, float, str]:
 def _grouped(grouping: str, *figures: ColumnElement, stored: bool = False) -> Select:
     """``SELECT key, figures`` over the cases of complaints not deleted, grouped by ``grouping``."""
     key = group_key(grouping, ComplaintCase if stored else None)
-    query = select((key if key is not None else literal(None)).label("key"), *figures)
-    query = _from_cases(query, grouping, stored)
+    query = _from_cases(select(_key_column(key), *figures), grouping, stored)
     return query.group_by(key) if key is not None else query
+
+
+def _key_column(key: ColumnElement | None) -> ColumnElement:
+    """A grouping's key, labelled ``key`` (NULL for the one group of ``CITY``)."""
+    return (key if key is not None else literal(None)).label("key")
 
 
 def _read(session: Session, query: Select) -> Result:

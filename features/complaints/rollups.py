@@ -315,16 +315,6 @@ def daily_sums() -> list[ColumnElement]:
     return [func.sum(getattr(ComplaintDaily, name)).label(name) for name in COUNTS]
 
 
-def backlog_rollup_query(grouping_key: ColumnElement | None, where: list) -> Select:
-    """Per group: ``key, backlog``, the complaints open now."""
-    query = select(_key(grouping_key), func.sum(ComplaintBacklog.open).label("backlog")).where(
-        *where
-    )
-    if grouping_key is not None:
-        query = query.group_by(grouping_key)
-    return query.having(func.sum(ComplaintBacklog.open) > 0)
-
-
 def key_of(value: str | None) -> str | None:
     """A rollup's key as the rankings name groups: None for none."""
     return value or None
