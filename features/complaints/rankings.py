@@ -15,7 +15,10 @@ cases whose overdue moment lies between the rollups' ``overdue_until`` and the m
 for), those of the hours before its first midnight and after its last from the cases, and the
 backlog from ``complaint_backlog``; the medians are exact, from the period's cases through
 partial covering indexes. Before the rollups are built, every figure is counted from the cases.
-Each figure is one SQL aggregate grouped in the database. Medians use PostgreSQL's
+Each figure is one SQL aggregate grouped in the database; on PostgreSQL, with the rollups
+built, a grouping's figure comes with the city's (and with those of the groupings a report
+reads together, :func:`read_together`) in one pass, by ``GROUPING SETS``, and is kept for the
+rest of the transaction. Medians use PostgreSQL's
 ``percentile_cont(0.5) WITHIN GROUP``; SQLite has no percentile function, so there the middle
 row (or the two middle rows) of each group is picked with ``row_number() OVER`` and averaged.
 """
@@ -51,7 +54,7 @@ from features.complaints.models import ComplaintBacklog, ComplaintCase, Complain
 from features.complaints.routing import Routing
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
 from features.complaints.wilson import wilson_lower_bound
-from hub.api import Area, Record
+from hub.api import Area, Record, among
 
 KELURAHAN, KECAMATAN, AGENCY, CITY = "kelurahan", "kecamatan", "agency", "city"
 GROUPINGS = {
@@ -499,7 +502,8 @@ def name_groups(
             group.name = agency.name if agency else group.key or NO_AGENCY
         return
     codes = [group.key for group in groups if group.key]
-    names = dict(_read(session, select(Area.code, Area.name).where(Area.code.in_(codes))).all())
+    named = select(Area.code, Area.name).where(among(session, Area.code, codes))
+    names = dict(_read(session, named).all())
     for group in groups:
         group.name = names.get(group.key, group.key) if group.key else NO_AREA
 
