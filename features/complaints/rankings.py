@@ -311,7 +311,7 @@ def _medians_with_the_city(
     session: Session, grouping: str, measure: str, period: Period, scope: Scope
 ) -> dict[str | None, float]:
     """PostgreSQL, with the cases' kecamatan stored: the medians of ``measure`` by group key,
-    in one pass over the period's cases with the city's (see :func:`_with_the_city`)."""
+    in one pass over the period's cases with the city's (see :func:`_group_rows`)."""
     seconds, condition = _duration(measure, "postgresql")
     median = func.percentile_cont(0.5).within_group(seconds).label("seconds")
 
@@ -320,7 +320,7 @@ def _medians_with_the_city(
         return query.where(condition, *period.clauses(), *scope.clauses())
 
     asked = (measure, period, scope)
-    rows = _with_the_city(session, asked, grouping, ComplaintCase, [median], over_the_cases)
+    rows = _group_rows(session, asked, grouping, ComplaintCase, [median], over_the_cases)
     return {key: row.seconds for key, row in rows.items()}
 
 
@@ -333,28 +333,15 @@ def _group_rows(
     source: Callable[[Select], Select],
 ) -> dict[str | None, Row]:
     """The rows of ``figures`` by group key of ``grouping`` (on ``table``'s columns), from a
-    query that ``source`` gives its table and conditions; on PostgreSQL with the city's and
-    those :func:`read_together` names, in one pass (see :func:`_with_the_city`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _with_the_city(session, asked, grouping, table, figures, source)
-    key = group_key(grouping, table)
-    query = source(select(_key_column(key), *figures))
-    query = query.group_by(key) if key is not None else query
-    return {rollups.key_of(row.key): row for row in _read(session, query)}
-
-
-def _with_the_city(
-    session: Session,
-    asked: tuple,
-    grouping: str,
-    table: type,
-    figures: list[ColumnElement],
-    source: Callable[[Select], Select],
-) -> dict[str | None, Row]:
-    """PostgreSQL: the rows of ``figures`` by group key of ``grouping`` (on ``table``'s
-    columns), from a query that ``source`` gives its table and conditions, grouped with
+    query that ``source`` gives its table and conditions. On PostgreSQL it is grouped with
     ``GROUPING SETS`` by the grouping, by those :func:`read_together` names, and by nothing:
-    the city's rows and theirs come in the same pass, kept for the rest of the transaction."""
+    the city's rows and theirs come in the same pass, kept for the rest of the transaction
+    under what was ``asked``."""
+    if session.get_bind().dialect.name != "postgresql":
+        key = group_key(grouping, table)
+        query = source(select(_key_column(key), *figures))
+        query = query.group_by(key) if key is not None else query
+        return {rollups.key_of(row.key): row for row in _read(session, query)}
     memo = session.info.setdefault(GROUPINGS_KEY, {})
     transaction = session.get_transaction()
     if memo.get((asked, grouping), (None,))[0] is transaction:
