@@ -46,7 +46,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.engine import Result, Row
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from features.complaints import rollups
@@ -205,7 +205,7 @@ def backlogs(
     """The red backlog of each group that has one (see :func:`backlog_query`): the rollup's
     open complaints, less those received at or after ``at``."""
     if rollups.zone_of(session) is None:
-        return dict(_read(session, backlog_query(grouping, at, scope)).all())
+        return dict(_read(session, backlog_query(grouping, at, scope)))
     open_now = func.sum(ComplaintBacklog.open)
 
     def kept(query: Select) -> Select:
@@ -300,7 +300,7 @@ def _add_medians(
             found = _medians_with_the_city(session, grouping, measure, period, scope)
         else:
             query = median_query(grouping, measure, period, dialect, scope, stored)
-            found = dict(_read(session, query).all())
+            found = dict(_read(session, query))
         for key, seconds in found.items():
             if seconds is not None:
                 hours = float(seconds) / SECONDS_PER_HOUR
@@ -490,7 +490,7 @@ def name_groups(
         return
     codes = [group.key for group in groups if group.key]
     named = select(Area.code, Area.name).where(among(session, Area.code, codes))
-    names = dict(_read(session, named).all())
+    names = dict(_read(session, named))
     for group in groups:
         group.name = names.get(group.key, group.key) if group.key else NO_AREA
 
@@ -531,11 +531,11 @@ def _key_column(key: ColumnElement | None) -> ColumnElement:
     return (key if key is not None else literal(None)).label("key")
 
 
-def _read(session: Session, query: Select) -> Result:
-    """The rows of ``query``, read on the session's connection (after a flush of the session's
-    changes): plain columns need none of the ORM's work for each statement."""
+def _read(session: Session, query: Select) -> Sequence[Row]:
+    """The rows of ``query``, all fetched at once, read on the session's connection (after a
+    flush of the session's changes): plain columns need none of the ORM's work."""
     session.flush()
-    return session.connection().execute(query)
+    return session.connection().execute(query).all()
 
 
 def _from_cases(query: Select, grouping: str, stored: bool = False) -> Select:
