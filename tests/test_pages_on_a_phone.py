@@ -182,8 +182,8 @@ class Visit:
         self.page.goto(f"{self.city.url}/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", PASSWORD)
-        self.page.click("form .primary")
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.page.click("form .primary")
         assert "/login" not in self.page.url, f"{username} could not sign in"
 
     def check(self, name: str) -> None:
@@ -284,8 +284,8 @@ class Visit:
             "#answer input[type=file]",
             {"name": "sesudah.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1600, 1200)},
         )
-        page.click("#answer .primary")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("#answer .primary")
         self.expect(note in page.content(), "the answer did not appear in the history")
 
     def answer_photos_fit(self) -> None:
@@ -396,8 +396,8 @@ def test_the_camat_reviews_and_answers_from_a_phone(city: City, visit) -> None:
     tab.answer_button_in_reach()
     tab.go("/reports/review", "review queue")
     tab.screenshot("camat-review-queue")
-    tab.page.click("ul.cards .title")
-    tab.page.wait_for_load_state()
+    with tab.page.expect_navigation():
+        tab.page.click("ul.cards .title")
     tab.check("activity report with the review form")
     tab.go("/complaints/rankings", "rankings")
     tab.go("/complaints/weekly", "weekly report")
@@ -480,8 +480,8 @@ def test_the_operator_and_the_admin_watch_the_city(city: City, visit) -> None:
     admin.go("/inbox/defaults", "how people are told until they choose")
     admin.screenshot("admin-notification-defaults")
     admin.go("/jobs/seekers", "job seekers (admin)")
-    admin.page.click("ul.cards .title")
-    admin.page.wait_for_load_state()
+    with admin.page.expect_navigation():
+        admin.page.click("ul.cards .title")
     admin.check("a job seeker and the vacancies that fit")
     admin.go("/hr/staff", "staff list with names (admin)")
     admin.screenshot("admin-staff-list")

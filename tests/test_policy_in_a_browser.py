@@ -66,8 +66,8 @@ def test_no_page_breaks_the_policy(
         visit("/login")
         page.fill("input[name=username]", "admin")
         page.fill("input[name=password]", PASSWORD)
-        page.click("form .primary")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("form .primary")
         for path in [*PAGES, f"/complaints/{complaint}"]:
             visit(path)
         visit(f"/live/k/{token}")
