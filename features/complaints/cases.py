@@ -77,7 +77,9 @@ def follow_changes(
             if events[-1]["action"] == "dispute":
                 followed.disputed.append(case)
         moves.append((before, rollups.after(case)))
-    _insert_new(session, followed.new)
+    # One COPY (or executemany) a page: the ORM's bulk insert would split the rows by which
+    # columns are None, into hundreds of statements.
+    insert_rows(session, TABLE, followed.new)
     _write(session, stored, cases)
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
@@ -142,12 +144,6 @@ def follow_status(case: Any, status: str, at: datetime) -> dict:
     if status in FINISHED and case.resolved_at is None:
         case.resolved_at = at
     return event
-
-
-def _insert_new(session: Session, cases: list[dict]) -> None:
-    """Insert the new cases of a page at once (the ORM's bulk insert would split the rows by
-    which columns are None, into hundreds of statements)."""
-    insert_rows(session, TABLE, cases)
 
 
 def _stored(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -72,7 +72,7 @@ TOGETHER_KEY = "complaint_groupings_together"
 """Where a session keeps the groupings :func:`read_together` names."""
 GROUPINGS_KEY = "complaint_groupings"
 """Where a session keeps the figures of every grouping it read at once, by what was asked."""
-ADDED_UP = ("received", "answered", "resolved", "closed_not_fixed", "overdue", "backlog")
+ADDED_UP = (*rollups.COUNTS, "backlog")
 """The figures of groups that add up to those of all of them."""
 
 

@@ -22,6 +22,7 @@ from hub.sync.bulk import among, insert_with_ids, is_postgresql
 from hub.sync.connector import InvalidRecord, RecordIn
 
 PAYLOAD_EXCERPT = 4000
+TABLE = Record.__table__
 REFUSED = "the database refused the record: {}"
 REFUSALS = (exc.DataError, exc.IntegrityError, UnicodeEncodeError, OverflowError)
 """What the database, or its driver, raises for a value it cannot store: a record error."""
@@ -456,7 +457,6 @@ def _upsert_statement(session: Session, *, returning: bool = True) -> Any:
     return statement.returning(table.c.external_id, table.c.id) if returning else statement
 
 
-TABLE = Record.__table__
 _REHASH = (
     update(Record.__table__)
     .where(Record.__table__.c.id == bindparam("b_id"))
