@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 
 from hub.audit import audit
-from hub.db import Database
+from hub.db import WORK_MEM, Database, json_text
 from hub.models import AuditEntry, Record, Source
 
 
@@ -81,3 +82,38 @@ def test_an_audit_entry_exists_exactly_when_its_change_does(db):
         ("source.rename", "1", {"old": "finance", "new": "keuangan"})
     ]
     assert entries[0].username == "" and entries[0].at.tzinfo is not None
+
+
+def test_a_query_on_postgresql_may_sort_in_the_memory_the_hub_gives_it(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("work_mem is PostgreSQL's")
+
+    with db.session() as session:
+        assert session.scalar(text("SHOW work_mem")) == WORK_MEM
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"z": [1, None, "teks é"], "a": {"b": True}},
+        {"big": 10**40, "small": -(10**30)},
+        [1.5, "\u2028", {"1": "key"}],
+    ],
+)
+def test_json_is_stored_as_the_json_module_reads_it_back(db, value):
+    with db.session() as session:
+        session.add(record("json", payload=value))
+    with db.session() as session:
+        stored = session.scalar(select(Record.payload).where(Record.external_id == "json"))
+
+    assert stored == value
+    assert json.loads(json_text(value)) == value
+
+
+def test_json_neither_library_can_write_is_refused_and_nothing_is_stored(db):
+    with pytest.raises((StatementError, TypeError)), db.session() as session:
+        session.add(record("json", payload={"at": datetime(2026, 12, 2, tzinfo=UTC)}))
+        session.flush()
+
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Record)) == 0

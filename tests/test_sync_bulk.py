@@ -4,14 +4,16 @@ stores, what the database refuses is refused the same way, and the ids given are
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     Float,
+    Integer,
     MetaData,
     String,
     Table,
@@ -25,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from hub.models.base import BigId, Hundredths, Json, UTCDateTime
-from hub.sync.bulk import among, insert_rows, insert_with_ids, sqlite_time
+from hub.sync.bulk import add_to_rows, among, insert_rows, insert_with_ids, sqlite_time
 
 METADATA = MetaData()
 SAMPLES = Table(
@@ -39,6 +41,14 @@ SAMPLES = Table(
     Column("flag", Boolean),
     Column("ratio", Float),
     Column("note", String(200), default=""),
+)
+COUNTS = Table(
+    "bulk_counts",
+    METADATA,
+    Column("day", Date, primary_key=True),
+    Column("place", String(16), primary_key=True),
+    Column("seen", Integer, nullable=False),
+    Column("done", Integer),
 )
 WIB = timezone(timedelta(hours=7))
 
@@ -69,9 +79,10 @@ def session(database_url) -> Iterator[Session]:
 
 
 def stored(session: Session) -> dict[str, tuple]:
-    """The rows as the database holds them (the driver's values, no type conversion), by code."""
+    """The rows as the database holds them (the driver's values, no type conversion, and
+    whether a JSON value is SQL NULL rather than JSON's null), by code."""
     rows = session.connection().exec_driver_sql(
-        "SELECT code, seen_at, amount, detail, flag, ratio, note FROM bulk_samples"
+        "SELECT code, seen_at, amount, detail, detail IS NULL, flag, ratio, note FROM bulk_samples"
     )
     return {row[0]: tuple(row) for row in rows}
 
@@ -146,6 +157,56 @@ def test_among_finds_what_in_finds(session):
     assert sorted(found) == ["S-2", "S-4"]
     rendered = str(among(session, SAMPLES.c.code, wanted).compile(session.get_bind()))
     assert ("ANY" in rendered) == (session.get_bind().dialect.name == "postgresql")
+
+
+def test_counts_are_added_to_the_rows_of_their_keys_and_the_missing_rows_made(session):
+    first, second = date(2026, 11, 2), date(2026, 11, 3)
+    add_to_rows(
+        session,
+        COUNTS,
+        [{"day": first, "place": "A", "seen": 2, "done": 1}],
+        ("seen", "done"),
+    )
+
+    add_to_rows(
+        session,
+        COUNTS,
+        [
+            {"day": first, "place": "A", "seen": -1, "done": 4},
+            {"day": second, "place": "A", "seen": 5, "done": 0},
+            {"day": first, "place": "B", "seen": 1, "done": 1},
+        ],
+        ("seen", "done"),
+    )
+
+    rows = session.execute(select(COUNTS).order_by(COUNTS.c.day, COUNTS.c.place)).all()
+    assert [tuple(row) for row in rows] == [
+        (first, "A", 1, 5),
+        (first, "B", 1, 1),
+        (second, "A", 5, 0),
+    ]
+
+
+def test_a_count_the_database_refuses_is_refused_and_nothing_is_added(session):
+    add_to_rows(
+        session,
+        COUNTS,
+        [{"day": date(2026, 11, 2), "place": "A", "seen": 1, "done": 1}],
+        ("seen", "done"),
+    )
+
+    with pytest.raises(exc.IntegrityError), session.begin_nested():
+        add_to_rows(
+            session,
+            COUNTS,
+            [
+                {"day": date(2026, 11, 2), "place": "A", "seen": 1, "done": 1},
+                {"day": date(2026, 11, 3), "place": "A", "seen": None, "done": 1},
+            ],
+            ("seen", "done"),
+        )
+
+    assert session.execute(select(COUNTS.c.seen)).scalars().all() == [1]
 
 
 @pytest.mark.parametrize(

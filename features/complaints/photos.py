@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 from rq import Queue
-from sqlalchemy import ColumnElement, and_, delete, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from features.complaints.cases import KIND
@@ -48,6 +48,7 @@ from hub.api import (
     among,
     checked_type,
     http_client,
+    insert_rows,
     process_photo,
     utcnow,
 )
@@ -109,7 +110,8 @@ def source_url(attributes: Any) -> str | None:
 def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     """Note the photo each new or changed complaint wants: a new one, or one whose URL changed,
     is pending from now; one the source no longer gives is forgotten."""
-    ids = [change.record_id for change in changes if change.kind == KIND and not change.deleted]
+    followed = [change for change in changes if change.kind == KIND and not change.deleted]
+    ids = [change.record_id for change in followed]
     if not ids:
         return
     # Only the attributes source_url reads, not each record's whole attributes.
@@ -120,12 +122,17 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
             select(Record.id, photo, media).where(among(session, Record.id, ids))
         )
     }
-    known = dict(
-        session.execute(
-            select(ComplaintPhoto.record_id, ComplaintPhoto.url).where(
-                among(session, ComplaintPhoto.record_id, ids)
-            )
-        ).all()
+    changed_ids = [change.record_id for change in followed if not change.created]
+    known = (
+        dict(
+            session.execute(
+                select(ComplaintPhoto.record_id, ComplaintPhoto.url).where(
+                    among(session, ComplaintPhoto.record_id, changed_ids)
+                )
+            ).all()
+        )
+        if changed_ids
+        else {}
     )
     now = utcnow()
     new, changed, dropped = [], [], []
@@ -137,9 +144,7 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
             new.append({"record_id": record_id, **wanted_now(url, now)})
         elif known[record_id] != url:
             changed.append({"record_id": record_id, **wanted_now(url, now)})
-    # Core inserts, one statement a page, as for the cases.
-    if new:
-        session.execute(insert(ComplaintPhoto.__table__), new)
+    insert_rows(session, ComplaintPhoto.__table__, new)
     if changed:
         session.execute(update(ComplaintPhoto), changed)
     if dropped:

@@ -6,17 +6,20 @@ parse and plan (the hub's connections prepare nothing). :func:`insert_rows` conv
 once, with the column types' own conversions, and sends the rows as one COPY on PostgreSQL and
 as one executemany of the driver on SQLite. :func:`insert_with_ids` also gives the new rows' ids
 without a RETURNING of every row: taken from the sequence first on PostgreSQL, read back by
-their range of ids on SQLite (whose writer holds the database's write lock).
+their range of ids on SQLite (whose writer holds the database's write lock). :func:`add_to_rows`
+adds counts to rows by their keys, as one statement over arrays on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    JSON,
     Column,
     Table,
     any_,
@@ -25,9 +28,12 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Null
 
+from hub.db import json_text
 from hub.models.base import UTCDateTime
 
 
@@ -85,7 +91,8 @@ def insert_with_ids(
     if is_postgresql(session):
         sequence = func.pg_get_serial_sequence(table.name, "id")
         series = func.generate_series(1, len(rows)).table_valued("n")
-        ids = session.scalars(select(func.nextval(sequence)).select_from(series)).all()
+        ids = session.connection().execute(select(func.nextval(sequence)).select_from(series))
+        ids = ids.scalars().all()
         given = dict(zip([row[key] for row in rows], ids, strict=True))
         insert_rows(session, table, [{"id": given[row[key]], **row} for row in rows])
         return given
@@ -94,14 +101,64 @@ def insert_with_ids(
     return dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > before)).all())
 
 
+def add_to_rows(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], counters: Sequence[str]
+) -> None:
+    """Add each row's ``counters`` to those of the row of ``table`` with the same primary key,
+    inserting the rows missing. The keys must be unique among ``rows``. On PostgreSQL the rows go
+    as one array a column, unnested in one INSERT … ON CONFLICT; on SQLite as one executemany."""
+    if not rows:
+        return
+    keys = [column.name for column in table.primary_key.columns]
+    if not is_postgresql(session):
+        statement = sqlite.insert(table)
+        added = {name: table.c[name] + statement.excluded[name] for name in counters}
+        session.connection().execute(
+            statement.on_conflict_do_update(index_elements=keys, set_=added), list(rows)
+        )
+        return
+    columns = [column for column in table.columns if column.name in rows[0]]
+    arrays = [
+        bindparam(None, [row[column.name] for row in rows], type_=ARRAY(column.type))
+        for column in columns
+    ]
+    unnested = select(
+        func.unnest(*arrays).table_valued(*(c.name for c in columns)).render_derived()
+    )
+    statement = postgresql.insert(table).from_select([c.name for c in columns], unnested)
+    added = {name: table.c[name] + statement.excluded[name] for name in counters}
+    session.connection().execute(statement.on_conflict_do_update(index_elements=keys, set_=added))
+
+
+UTC_ISO_LENGTH = len("2026-11-02 08:00:00.000000")
+"""A timestamp's ISO form without its offset (the datetime library pads years to four digits)."""
+
+
 def sqlite_time(value: datetime | None) -> str | None:
     """A timestamp as SQLAlchemy writes a :class:`UTCDateTime` on SQLite, in UTC (a naive one
-    is refused), in one call of the datetime library."""
+    is refused), with as few calls of the datetime library as it takes."""
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime: timestamps must carry a timezone")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:UTC_ISO_LENGTH]
+
+
+def aware_time(value: datetime | None) -> datetime | None:
+    """A timestamp as PostgreSQL takes it (a naive one is refused): the server keeps it in UTC."""
+    if value is not None and value.tzinfo is None:
+        raise ValueError("naive datetime: timestamps must carry a timezone")
+    return value
+
+
+def _json_copied(none_as_null: bool, value: Any) -> str | None:
+    """A JSON column's value as COPY takes it, as SQLAlchemy binds it: None is JSON's null
+    unless the column stores it as SQL NULL."""
+    if isinstance(value, Null) or (value is None and none_as_null):
+        return None
+    return json_text(None if value is JSON.NULL else value)
 
 
 def _converted(
@@ -116,8 +173,10 @@ def _converted(
 
 def _converter(dialect: Dialect, column: Column) -> Callable[[Any], Any] | None:
     """What SQLAlchemy would do to a value of ``column`` before giving it to the driver."""
-    if dialect.name == "sqlite" and isinstance(column.type, UTCDateTime):
-        return sqlite_time
+    if isinstance(column.type, UTCDateTime):
+        return sqlite_time if dialect.name == "sqlite" else aware_time
+    if isinstance(column.type.dialect_impl(dialect), JSON) and dialect.name == "postgresql":
+        return partial(_json_copied, column.type.dialect_impl(dialect).none_as_null)
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
