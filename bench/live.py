@@ -90,6 +90,10 @@ COORDINATES = """
                  ('71.71', 1.42, 1.56, 124.80, 124.92)) AS b (city, south, north, west, east)
     WHERE substr(r.area_code, 1, 5) = b.city"""
 """Each complaint within a kilometre of its kelurahan's spot in its city."""
+CASE_SPOTS = """
+    UPDATE complaint_cases c SET latitude = r.latitude, longitude = r.longitude
+    FROM records r WHERE r.id = c.record_id AND r.latitude IS NOT NULL"""
+"""Each case where its complaint is, as the hub keeps it."""
 
 
 def scratch_database() -> str:
@@ -105,6 +109,7 @@ def prepare(url: str, size: int) -> None:
     fill(url, size)
     with psycopg.connect(libpq(url), autocommit=True) as connection:
         connection.execute(COORDINATES)
+        connection.execute(CASE_SPOTS)
         connection.execute(
             "INSERT INTO live_source_kinds (source_id, kind) SELECT id, 'complaint' FROM sources"
         )

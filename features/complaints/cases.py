@@ -54,24 +54,27 @@ def follow_changes(
     if not complaints:
         return followed
     ids = [change.record_id for change in complaints]
-    found = select(Record.id, Record.deleted_at.is_not(None)).where(among(session, Record.id, ids))
-    deleted = dict(session.execute(found).all())
-    stored = _stored(session, ids)
+    found = select(
+        Record.id, Record.deleted_at.is_not(None), Record.latitude, Record.longitude
+    ).where(among(session, Record.id, ids))
+    records = {row[0]: row[1:] for row in session.execute(found)}
+    stored = _stored(session, [change.record_id for change in complaints if not change.created])
     routes = {category: routing.rule(category) for category in {c.category for c in complaints}}
     now = utcnow()
     cases: dict[int, SimpleNamespace] = {}
     events = []
     moves: list[tuple[rollups.Snapshot | None, rollups.Snapshot | None]] = []
     for change in complaints:
-        gone = bool(deleted.get(change.record_id))
+        gone, latitude, longitude = records.get(change.record_id, (False, None, None))
+        mirrored = {"source_deleted": bool(gone), "latitude": latitude, "longitude": longitude}
         if change.record_id not in stored:
-            new = new_case(routes[change.category], rules, change, now) | {"source_deleted": gone}
+            new = new_case(routes[change.category], rules, change, now) | mirrored
             followed.new.append(new)
             moves.append((None, rollups.snapshot(SimpleNamespace(**(UNSET | new)))))
             continue
         case = cases.setdefault(change.record_id, SimpleNamespace(**stored[change.record_id]))
         before = rollups.snapshot(case)
-        case.source_deleted = gone
+        vars(case).update(mirrored)
         if change.status != change.previous_status and change.status != case.status:
             events.append(follow_status(case, _status(change.status), change.updated_at or now))
             if events[-1]["action"] == "dispute":
@@ -148,6 +151,8 @@ def follow_status(case: Any, status: str, at: datetime) -> dict:
 
 def _stored(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The columns of the stored cases of ``ids``, by record id."""
+    if not ids:
+        return {}
     columns = [getattr(ComplaintCase, name) for name in COLUMNS]
     rows = session.execute(select(*columns).where(among(session, ComplaintCase.record_id, ids)))
     return {row.record_id: row._asdict() for row in rows}

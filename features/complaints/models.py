@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from features.complaints.statuses import FINISHED
@@ -16,6 +16,28 @@ RESPONDED = text("first_response_at IS NOT NULL AND source_deleted IS false")
 """The cases a median response reads (the index of them holds all it reads)."""
 COMPLETED = text("status = 'resolved' AND resolved_at IS NOT NULL AND source_deleted IS false")
 """The cases a median completion reads."""
+UNFINISHED = text("status NOT IN ('resolved', 'closed') AND source_deleted IS false")
+"""The cases that can be overdue now (the index of them holds what the overdue tile reads)."""
+SPOT_COLUMNS = (
+    "received_at",
+    "regency_code",
+    "district_code",
+    "area_code",
+    "status",
+    "source_deleted",
+    "latitude",
+    "longitude",
+)
+"""The cases by received time, with what the map of a period reads of them."""
+LATE_COLUMNS = (
+    "overdue_at",
+    "regency_code",
+    "district_code",
+    "area_code",
+    "first_response_at",
+    "response_due_at",
+    "completion_due_at",
+)
 
 
 class ComplaintCase(Base):
@@ -26,7 +48,8 @@ class ComplaintCase(Base):
     ``remind_at`` is when the scheduler next looks at it, to tell people that a deadline
     approaches or passed (None: nothing more to tell). ``district_code`` and ``regency_code``
     are the kecamatan and the city of ``area_code`` (by its prefix), so that a filter on either
-    is an index lookup; ``source_deleted`` mirrors whether the source deleted the record.
+    is an index lookup; ``source_deleted``, ``latitude`` and ``longitude`` mirror the record's
+    (whether the source deleted it, and where it is), so that a map reads the cases alone.
     """
 
     __tablename__ = "complaint_cases"
@@ -34,11 +57,17 @@ class ComplaintCase(Base):
         Index("ix_complaint_cases_area_received", "area_code", "received_at"),
         Index("ix_complaint_cases_agency_received", "agency_code", "received_at"),
         Index("ix_complaint_cases_status_received", "status", "received_at"),
-        Index("ix_complaint_cases_received", "received_at"),
+        Index("ix_complaint_cases_received", *SPOT_COLUMNS),
         Index("ix_complaint_cases_remind_at", "remind_at"),
         Index("ix_complaint_cases_district_received", "district_code", "received_at"),
         Index("ix_complaint_cases_regency_received", "regency_code", "received_at"),
         Index("ix_complaint_cases_overdue_at", "overdue_at"),
+        Index(
+            "ix_complaint_cases_late",
+            *LATE_COLUMNS,
+            postgresql_where=UNFINISHED,
+            sqlite_where=UNFINISHED,
+        ),
         Index(
             "ix_complaint_cases_responses",
             "received_at",
@@ -90,6 +119,8 @@ class ComplaintCase(Base):
         String(16), default=lambda context: _part(context, 1)
     )
     source_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     overdue_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, default=lambda context: overdue_moment(context.get_current_parameters())
     )

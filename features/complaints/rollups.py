@@ -40,7 +40,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from features.complaints.audience import DEPTH
@@ -53,14 +52,13 @@ from features.complaints.models import (
     overdue_moment,
 )
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
-from hub.api import Hub, Record, level_of, utcnow, within
+from hub.api import Hub, Record, add_to_rows, level_of, utcnow, within
 
 NONE = ""
 """What stands for no kelurahan or agency in a rollup's key."""
 STATE_ID = 1
 STATE_KEY = "complaint_rollup_state"
 """Where a session keeps the state it read, with the transaction it read it in."""
-BATCH = 5000
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
 
 
@@ -339,20 +337,7 @@ def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign:
 
 def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:
     """Add ``counts`` (by key and column) to the rows of ``model``, making those missing."""
-    values = _rows(model, counts, counters)
-    if not values:
-        return
-    table = model.__table__
-    keys = [column.name for column in table.primary_key.columns]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
-    connection = session.connection()
-    for start in range(0, len(values), BATCH):
-        connection.execute(statement, values[start : start + BATCH])
+    add_to_rows(session, model.__table__, _rows(model, counts, counters), counters)
 
 
 def _rows(model: type, counts: Counter, counters: tuple[str, ...]) -> list[dict]:
@@ -373,12 +358,14 @@ def _rows(model: type, counts: Counter, counters: tuple[str, ...]) -> list[dict]
 
 
 def _refresh_cases(session: Session) -> None:
-    """Each case's kecamatan, city, overdue moment and whether its source deleted it (from its
-    record), where they changed."""
+    """Each case's kecamatan, city, overdue moment, and whether its source deleted it and where
+    it is (from its record), where they changed."""
     deleted = exists().where(Record.id == ComplaintCase.record_id, Record.deleted_at.is_not(None))
     moment = overdue_moment_sql()
     for column, value in (
         (ComplaintCase.source_deleted, deleted),
+        (ComplaintCase.latitude, _of_record(Record.latitude)),
+        (ComplaintCase.longitude, _of_record(Record.longitude)),
         (ComplaintCase.overdue_at, moment),
     ):
         session.execute(
@@ -400,3 +387,8 @@ def _refresh_cases(session: Session) -> None:
             .values(district_code=district, regency_code=regency)
             .execution_options(synchronize_session=False)
         )
+
+
+def _of_record(column: ColumnElement) -> ColumnElement:
+    """``column`` of each case's record."""
+    return select(column).where(Record.id == ComplaintCase.record_id).scalar_subquery()

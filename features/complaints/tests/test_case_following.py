@@ -1,6 +1,7 @@
 """A page of changes is followed as rows, on SQLite and PostgreSQL: no case is loaded as an
 ORM object and no record's whole attributes are read, and a page that mixes new complaints,
-status changes, a dispute and a deletion leaves each case as the source says."""
+status changes, a dispute, a deletion and a complaint moved leaves each case as the source
+says."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hub.testing import add_records
 RECEIVED = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
 CHANGED = RECEIVED + timedelta(hours=3)
 AREA = "31.75.10.1005"
+MOVED = (-6.3, 106.95)
 WHOLE_ATTRIBUTES = re.compile(r"(?<!JSON_EXTRACT\()records\.attributes(?!\s*->)", re.I)
 
 
@@ -46,6 +48,7 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
         stored[ids[0]].status = "in_progress"
         stored[ids[1]].deleted_at = CHANGED
         stored[ids[2]].status = "open"
+        stored[ids[3]].latitude, stored[ids[3]].longitude = MOVED
         new = _record(stored[ids[0]].source_id, 9, "open")
         session.add(new)
         session.flush()
@@ -79,6 +82,8 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
     assert (disputed.status, disputed.reopened, disputed.resolved_at) == ("open", 1, None)
     assert disputed.remind_at == disputed.updated_at
     assert not untouched.source_deleted and untouched.reopened == 0
+    assert (untouched.latitude, untouched.longitude) == MOVED
+    assert (answered.latitude, answered.longitude) == _spot(0)
     assert actions == {ids[0]: "status", ids[2]: "dispute"}
     fresh = cases[new.id]
     assert (fresh.district_code, fresh.regency_code, fresh.agency_code) == (
@@ -90,6 +95,7 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
     assert fresh.overdue_at == fresh.response_due_at
     assert fresh.remind_at is not None and RECEIVED < fresh.remind_at <= fresh.response_due_at
     assert photos == {*ids, new.id}
+    assert (fresh.latitude, fresh.longitude) == _spot(9)
 
 
 def _record(source_id: int, number: int, status: str) -> Record:
@@ -105,7 +111,13 @@ def _record(source_id: int, number: int, status: str) -> Record:
         updated_at=RECEIVED + timedelta(hours=1),
         attributes={"photo_url": f"https://qlue.example/{number}.jpg", "note": "x" * 50},
         content_hash=str(number),
+        latitude=_spot(number)[0],
+        longitude=_spot(number)[1],
     )
+
+
+def _spot(number: int) -> tuple[float, float]:
+    return (-6.25 + number / 1000, 106.9 + number / 1000)
 
 
 def _change(record: Record, previous: str | None, created: bool = False) -> RecordChange:

@@ -45,13 +45,18 @@ ROLLUP_INDEXES = (
 )
 ROLLUP_COLUMNS = ("district_code", "regency_code", "source_deleted", "overdue_at")
 """The complaint cases' indexes and columns of the rollups' revision, after the chain."""
+SPOT_INDEXES = ("ix_complaint_cases_late", "ix_complaint_cases_received")
+SPOT_COLUMNS = ("latitude", "longitude")
+CHAIN_RECEIVED_INDEX = "CREATE INDEX ix_complaint_cases_received ON complaint_cases (received_at)"
+"""The complaint cases' indexes and columns of the case spots' revision, which replaced the
+chain's index by received time."""
 USERS_OF_THE_CHAIN = (
     "ALTER TABLE users DROP COLUMN session_version",
     "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE users ADD COLUMN locked_until TIMESTAMP",
 )
 """The users table as the chain left it: a lockout on the account, no session version."""
-HEADS = ["0004", "0017", "0019", "0020"]
+HEADS = ["0004", "0017", "0020", "0021"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -96,6 +101,11 @@ def test_a_database_of_the_single_chain_is_taken_on_where_it_was(empty_database,
         with db.engine.begin() as connection:
             for table in MADE_AFTER_THE_CHAIN:
                 connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+            for index in SPOT_INDEXES:
+                connection.execute(text(f"DROP INDEX {index}"))
+            for column in SPOT_COLUMNS:
+                connection.execute(text(f"ALTER TABLE complaint_cases DROP COLUMN {column}"))
+            connection.execute(text(CHAIN_RECEIVED_INDEX))
             for index in ROLLUP_INDEXES:
                 connection.execute(text(f"DROP INDEX {index}"))
             for column in ROLLUP_COLUMNS:

@@ -360,6 +360,8 @@ def test_the_command_rebuilds_the_rollups_from_the_cases(tmp_path, monkeypatch):
             kind="complaint",
             created_at=received,
             content_hash="1",
+            latitude=1.49,
+            longitude=124.84,
         )
         session.add(record)
         session.flush()
@@ -382,6 +384,8 @@ def test_the_command_rebuilds_the_rollups_from_the_cases(tmp_path, monkeypatch):
         days = session.execute(select(ComplaintDaily.day, ComplaintDaily.agency_code)).all()
         assert days == [(datetime(2024, 5, 7).date(), "dlh")]
         assert rollups.zone_of(session) == ZoneInfo("Asia/Makassar")
+        spot = session.execute(select(ComplaintCase.latitude, ComplaintCase.longitude)).one()
+        assert tuple(spot) == (1.49, 124.84)
     engine.dispose()
 
 

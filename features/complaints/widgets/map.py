@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from features.complaints.kind import COMPLAINT
 from features.complaints.models import ComplaintCase
 from features.complaints.rankings import Scope
-from hub.api import MAP, MAX_INSETS, Area, Record, Widget, level_of
+from hub.api import MAP, MAX_INSETS, Area, Widget, level_of
 
 WINDOW_DAYS = 7
 CELL_DEGREES = {"province": 0.02, "regency": 0.01, "district": 0.003, "village": 0.001}
@@ -151,8 +151,8 @@ def label_length(level: str) -> int:
 
 def _clusters(area: str | None, now: datetime, cell: float, length: int) -> Any:
     place = func.substr(ComplaintCase.area_code, 1, length).label("place")
-    y = cast(Record.latitude / cell, Integer).label("y")
-    x = cast(Record.longitude / cell, Integer).label("x")
+    y = cast(ComplaintCase.latitude / cell, Integer).label("y")
+    x = cast(ComplaintCase.longitude / cell, Integer).label("x")
     return (
         select(
             place,
@@ -160,18 +160,16 @@ def _clusters(area: str | None, now: datetime, cell: float, length: int) -> Any:
             x,
             ComplaintCase.status,
             func.count().label("count"),
-            func.avg(Record.latitude).label("lat"),
-            func.avg(Record.longitude).label("lon"),
+            func.avg(ComplaintCase.latitude).label("lat"),
+            func.avg(ComplaintCase.longitude).label("lon"),
         )
-        .select_from(ComplaintCase)
-        .join(Record, Record.id == ComplaintCase.record_id)
         .where(
             ComplaintCase.received_at >= now - timedelta(days=WINDOW_DAYS),
             ComplaintCase.received_at < now,
             ComplaintCase.area_code.is_not(None),
-            Record.deleted_at.is_(None),
-            Record.latitude.is_not(None),
-            Record.longitude.is_not(None),
+            ComplaintCase.source_deleted.is_(False),
+            ComplaintCase.latitude.is_not(None),
+            ComplaintCase.longitude.is_not(None),
             *Scope(area=area).clauses(),
         )
         .group_by(place, y, x, ComplaintCase.status)

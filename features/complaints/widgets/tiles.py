@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from features.complaints import rollups
 from features.complaints.kind import COMPLAINT
-from features.complaints.models import ComplaintCase, ComplaintDaily
+from features.complaints.models import UNFINISHED, ComplaintCase, ComplaintDaily
 from features.complaints.rankings import (
     CITY,
     KELURAHAN,
@@ -31,7 +31,6 @@ from features.complaints.rankings import (
     backlogs,
     period_counts,
 )
-from features.complaints.statuses import FINISHED
 from features.complaints.wilson import wilson_upper_bound
 from hub.api import FEED, KPI, RANKING, TREND, Area, Record, Settings, Widget, within
 
@@ -105,7 +104,8 @@ def response_rate(session: Session, area: str | None, now: datetime) -> dict[str
 
 
 def overdue(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
-    """Unfinished complaints past their target for a first response or for the fix."""
+    """Unfinished complaints past their target for a first response or for the fix: those
+    whose overdue moment has passed (the earlier of the two), read from their index."""
     late_response = and_(
         ComplaintCase.first_response_at.is_(None), ComplaintCase.response_due_at < now
     )
@@ -117,7 +117,7 @@ def overdue(session: Session, area: str | None, now: datetime) -> dict[str, Any]
             func.count(case((late_response | late_fix, 1))).label("total"),
         )
         .select_from(ComplaintCase)
-        .where(ComplaintCase.status.not_in(FINISHED), _not_deleted(), *Scope(area=area).clauses())
+        .where(UNFINISHED, ComplaintCase.overdue_at < now, *Scope(area=area).clauses())
     ).one()
     return {
         "value": row.total,
