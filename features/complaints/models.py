@@ -17,7 +17,11 @@ RESPONDED = text("first_response_at IS NOT NULL AND source_deleted IS false")
 COMPLETED = text("status = 'resolved' AND resolved_at IS NOT NULL AND source_deleted IS false")
 """The cases a median completion reads."""
 UNFINISHED = text("status NOT IN ('resolved', 'closed') AND source_deleted IS false")
-"""The cases that can be overdue now (the index of them holds what the overdue tile reads)."""
+"""The cases that can be overdue now."""
+UNANSWERED = text(
+    "status NOT IN ('resolved', 'closed') AND source_deleted IS false AND first_response_at IS NULL"
+)
+"""The unfinished cases that can be late for their first response."""
 SPOT_COLUMNS = (
     "received_at",
     "regency_code",
@@ -29,15 +33,6 @@ SPOT_COLUMNS = (
     "longitude",
 )
 """The cases by received time, with what the map of a period reads of them."""
-LATE_COLUMNS = (
-    "overdue_at",
-    "regency_code",
-    "district_code",
-    "area_code",
-    "first_response_at",
-    "response_due_at",
-    "completion_due_at",
-)
 
 
 class ComplaintCase(Base):
@@ -63,8 +58,14 @@ class ComplaintCase(Base):
         Index("ix_complaint_cases_regency_received", "regency_code", "received_at"),
         Index("ix_complaint_cases_overdue_at", "overdue_at"),
         Index(
-            "ix_complaint_cases_late",
-            *LATE_COLUMNS,
+            "ix_complaint_cases_response_due",
+            "response_due_at",
+            postgresql_where=UNANSWERED,
+            sqlite_where=UNANSWERED,
+        ),
+        Index(
+            "ix_complaint_cases_completion_due",
+            "completion_due_at",
             postgresql_where=UNFINISHED,
             sqlite_where=UNFINISHED,
         ),
@@ -182,7 +183,9 @@ class ComplaintDaily(Base):
 
 
 class ComplaintBacklog(Base):
-    """How many complaints of one kelurahan and agency ('' for none) are open now."""
+    """How many complaints of one kelurahan and agency ('' for none) are open now, and how many
+    unfinished ones were overdue at the rollups' ``overdue_until``: late for their first response,
+    late for the fix, and either."""
 
     __tablename__ = "complaint_backlog"
 
@@ -191,6 +194,9 @@ class ComplaintBacklog(Base):
     district_code: Mapped[str] = mapped_column(String(16))
     regency_code: Mapped[str] = mapped_column(String(16))
     open: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    late_response: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    late_fix: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ComplaintRollupState(Base):

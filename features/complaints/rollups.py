@@ -3,7 +3,9 @@
 ``complaint_daily`` counts the complaints received on each local day (in the zone the rollups
 were built in) per kelurahan and agency: received, answered (a first response), resolved,
 closed not fixed, and overdue before the state's ``overdue_until``.
-``complaint_backlog`` counts the complaints open now per kelurahan and agency. Every change that
+``complaint_backlog`` counts the complaints open now per kelurahan and agency, and the unfinished
+ones overdue before ``overdue_until`` (late for the first response, for the fix, and either,
+as the overdue tile shows them). Every change that
 moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
 reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
 of the case before the change and one with :func:`after` after it, and give both to
@@ -14,7 +16,8 @@ Overdue depends on the clock: each case keeps the moment it is overdue from as t
 (``overdue_at``), and the daily counts hold those overdue before ``overdue_until``, a moment the
 periodic task :func:`advance` moves up to now. Overdue at any moment ``at`` is then the count
 plus the cases whose ``overdue_at`` lies between ``overdue_until`` and ``at`` (or less those
-between ``at`` and it), a short range of the ``overdue_at`` index. The medians are not kept
+between ``at`` and it), a short range of the ``overdue_at`` index; the unfinished ones late at
+``at`` likewise, with the ranges of their due times (:func:`late_at`). The medians are not kept
 here: the rankings read them from the period's cases through partial covering indexes.
 """
 
@@ -36,6 +39,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     text,
     update,
@@ -44,6 +48,8 @@ from sqlalchemy.orm import Session
 
 from features.complaints.audience import DEPTH
 from features.complaints.models import (
+    UNANSWERED,
+    UNFINISHED,
     ComplaintBacklog,
     ComplaintCase,
     ComplaintDaily,
@@ -60,6 +66,8 @@ STATE_ID = 1
 STATE_KEY = "complaint_rollup_state"
 """Where a session keeps the state it read, with the transaction it read it in."""
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
+LATE = ("late", "late_response", "late_fix")
+BACKLOG_COUNTS = ("open", *LATE)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,18 @@ class Snapshot:
     answered: bool
     deleted: bool
     overdue_at: datetime | None
+    response_due_at: datetime | None
+    completion_due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Late:
+    """The unfinished complaints overdue at a moment: late for their first response, late for
+    the fix, and either (``total``)."""
+
+    total: int
+    response: int
+    fix: int
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,8 @@ def snapshot(case: ComplaintCase) -> Snapshot:
         case.first_response_at is not None,
         bool(case.source_deleted),
         overdue_moment(case),
+        case.response_due_at,
+        case.completion_due_at,
     )
 
 
@@ -154,7 +176,7 @@ def moved(session: Session, changes: Iterable[tuple[Snapshot | None, Snapshot | 
             if each is not None and not each.deleted:
                 _count(daily, backlog, each, state, sign)
     _upsert(session, ComplaintDaily, daily, COUNTS)
-    _upsert(session, ComplaintBacklog, backlog, ("open",))
+    _upsert(session, ComplaintBacklog, backlog, BACKLOG_COUNTS)
 
 
 def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = None) -> int:
@@ -203,8 +225,13 @@ def _count_all(session: Session, state: State) -> int:
         func.count(case((ComplaintCase.overdue_at < state.overdue_until, 1))),
     )
     _insert_counted(session, ComplaintDaily, daily.where(live).group_by(*keys))
-    backlog = select(*places, func.count()).where(live, ComplaintCase.status == OPEN)
-    _insert_counted(session, ComplaintBacklog, backlog.group_by(*places))
+    late = late_sql(state.overdue_until)
+    backlog = select(
+        *places,
+        func.count(case((ComplaintCase.status == OPEN, 1))),
+        *(func.count(case((late[name], 1))) for name in LATE),
+    )
+    _insert_counted(session, ComplaintBacklog, backlog.where(UNFINISHED).group_by(*places))
     return session.scalar(select(func.count()).select_from(ComplaintCase).where(live))
 
 
@@ -261,6 +288,10 @@ def advance(session: Session, now: datetime) -> int:
         day = received.astimezone(state.zone).date()
         daily[(day, area or NONE, agency or NONE, "overdue")] += 1
     _upsert(session, ComplaintDaily, daily, COUNTS)
+    backlog: Counter[tuple] = Counter()
+    for name, area, agency, count in _late_between(session, state.overdue_until, now):
+        backlog[(area or NONE, agency or NONE, name)] += count
+    _upsert(session, ComplaintBacklog, backlog, BACKLOG_COUNTS)
     session.execute(
         update(ComplaintRollupState)
         .where(ComplaintRollupState.id == STATE_ID)
@@ -268,6 +299,57 @@ def advance(session: Session, now: datetime) -> int:
     )
     session.info.pop(STATE_KEY, None)
     return len(rows)
+
+
+def late_sql(at: datetime) -> dict[str, ColumnElement]:
+    """SQL of whether an unfinished case is late at ``at``, by :data:`LATE` name."""
+    response = and_(ComplaintCase.first_response_at.is_(None), ComplaintCase.response_due_at < at)
+    fix = ComplaintCase.completion_due_at < at
+    return {"late": or_(response, fix), "late_response": response, "late_fix": fix}
+
+
+def late_at(session: Session, area: str | None, at: datetime) -> Late | None:
+    """The unfinished complaints in ``area`` (None: everywhere) late at ``at``: the backlog's
+    counts, and those whose due time lies between its ``overdue_until`` and ``at``. None while
+    the rollups are not built."""
+    state = state_of(session)
+    if state is None:
+        return None
+    columns = (ComplaintBacklog.area_code, ComplaintBacklog.district_code)
+    where = [area_clause(*columns, ComplaintBacklog.regency_code, area)] if area else []
+    sums = [func.coalesce(func.sum(getattr(ComplaintBacklog, name)), 0) for name in LATE]
+    counts = dict(zip(LATE, session.execute(select(*sums).where(*where)).one(), strict=True))
+    until = state.overdue_until
+    low, high, sign = (until, at, 1) if until <= at else (at, until, -1)
+    for name, _area, _agency, count in _late_between(session, low, high, area):
+        counts[name] += sign * count
+    return Late(counts["late"], counts["late_response"], counts["late_fix"])
+
+
+def _late_between(
+    session: Session, start: datetime, end: datetime, area: str | None = None
+) -> list[tuple]:
+    """``(name, kelurahan, agency, count)``: the unfinished cases (in ``area``) that became late
+    between ``start`` and ``end``, by :data:`LATE` name. A case is late from its overdue moment
+    (the earlier due time), for the response from its response due time while it has no first
+    response, and for the fix from its completion due time: each a range of its own index."""
+    moments = {
+        "late": (ComplaintCase.overdue_at, UNFINISHED),
+        "late_response": (ComplaintCase.response_due_at, UNANSWERED),
+        "late_fix": (ComplaintCase.completion_due_at, UNFINISHED),
+    }
+    places = (ComplaintCase.area_code, ComplaintCase.agency_code)
+    columns = (ComplaintCase.area_code, ComplaintCase.district_code, ComplaintCase.regency_code)
+    scoped = [area_clause(*columns, area)] if area else []
+    found = []
+    for name, (moment, unfinished) in moments.items():
+        rows = session.execute(
+            select(*places, func.count())
+            .where(unfinished, moment >= start, moment < end, *scoped)
+            .group_by(*places)
+        )
+        found.extend((name, *row) for row in rows)
+    return found
 
 
 def whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date] | None:
@@ -327,12 +409,26 @@ def _count(daily: Counter, backlog: Counter, case: Snapshot, state: State, sign:
     day = case.received_at.astimezone(state.zone).date()
     key = (day, area, agency)
     overdue = case.overdue_at is not None and case.overdue_at < state.overdue_until
+    response, fix = _lateness(case, state.overdue_until)
     daily[(*key, "received")] += sign
     daily[(*key, "answered")] += sign * case.answered
     daily[(*key, "resolved")] += sign * (case.status == RESOLVED)
     daily[(*key, "closed_not_fixed")] += sign * (case.status == CLOSED)
     daily[(*key, "overdue")] += sign * overdue
     backlog[(area, agency, "open")] += sign * (case.status == OPEN)
+    backlog[(area, agency, "late")] += sign * (response or fix)
+    backlog[(area, agency, "late_response")] += sign * response
+    backlog[(area, agency, "late_fix")] += sign * fix
+
+
+def _lateness(case: Snapshot, at: datetime) -> tuple[bool, bool]:
+    """Whether an unfinished case is late at ``at`` for its first response, and for the fix."""
+    if case.status in FINISHED:
+        return False, False
+    due = case.response_due_at
+    response = not case.answered and due is not None and due < at
+    fix = case.completion_due_at is not None and case.completion_due_at < at
+    return response, fix
 
 
 def _upsert(session: Session, model: type, counts: Counter, counters: tuple[str, ...]) -> None:

@@ -45,7 +45,11 @@ ROLLUP_INDEXES = (
 )
 ROLLUP_COLUMNS = ("district_code", "regency_code", "source_deleted", "overdue_at")
 """The complaint cases' indexes and columns of the rollups' revision, after the chain."""
-SPOT_INDEXES = ("ix_complaint_cases_late", "ix_complaint_cases_received")
+SPOT_INDEXES = (
+    "ix_complaint_cases_response_due",
+    "ix_complaint_cases_completion_due",
+    "ix_complaint_cases_received",
+)
 SPOT_COLUMNS = ("latitude", "longitude")
 CHAIN_RECEIVED_INDEX = "CREATE INDEX ix_complaint_cases_received ON complaint_cases (received_at)"
 """The complaint cases' indexes and columns of the case spots' revision, which replaced the

@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import bindparam, create_engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from features.complaints import actions, rollups
@@ -334,7 +334,7 @@ def rollup_rows(session: Session) -> tuple[list, list]:
         for row in session.execute(
             select(ComplaintBacklog.__table__).order_by(*ComplaintBacklog.__table__.primary_key)
         )
-        if row.open
+        if any(getattr(row, name) for name in rollups.BACKLOG_COUNTS)
     ]
     return daily, backlog
 
@@ -465,3 +465,68 @@ def test_the_migration_sums_each_day_s_categories_and_back(migrated_to_0018, fol
     with db.engine.connect() as connection:
         found = connection.execute(text("SELECT category, received FROM complaint_daily")).all()
     assert [tuple(row) for row in found] == [("", 6)]
+
+
+def test_the_spots_migration_copies_coordinates_and_counts_the_late_into_the_backlog(
+    migrated_to_0018, folders
+):
+    db = migrated_to_0018
+    migrate.upgrade(db.engine, folders, revision="0019")
+    late, due_later = NOW - timedelta(hours=2), NOW + timedelta(days=3)
+    with Session(db.engine) as session, session.begin():
+        source = Source(name="qlue", type="qlue")
+        session.add(source)
+        session.flush()
+        session.execute(
+            Record.__table__.insert(),
+            [
+                {
+                    "id": number,
+                    "source_id": source.id,
+                    "external_id": str(number),
+                    "kind": "complaint",
+                    "title": "Laporan",
+                    "attributes": {},
+                    "payload": {},
+                    "content_hash": str(number),
+                    "latitude": -6.25 + number / 100,
+                    "longitude": 106.9,
+                }
+                for number in (1, 2)
+            ],
+        )
+        cases = ComplaintCase.__table__
+        kept = [c for c in cases.columns if c.name not in ("latitude", "longitude")]
+        common = {
+            "area_code": None,
+            "agency_code": "dlh",
+            "received_at": START,
+            "first_response_at": None,
+            "response_due_at": late,
+            "completion_due_at": due_later,
+            "reopened": 0,
+            "updated_at": START,
+            "source_deleted": False,
+            "overdue_at": late,
+        }
+        session.execute(
+            cases.insert().values({c.name: bindparam(c.name, type_=c.type) for c in kept}),
+            [
+                {c.name: None for c in kept} | common | {"record_id": number, "status": status}
+                for number, status in ((1, OPEN), (2, IN_PROGRESS))
+            ],
+        )
+        session.execute(
+            ComplaintRollupState.__table__.insert(),
+            {"id": rollups.STATE_ID, "zone": ZONE.key, "overdue_until": NOW, "built_at": NOW},
+        )
+
+    migrate.upgrade(db.engine, folders)
+
+    with Session(db.engine) as session:
+        spots = session.execute(
+            select(ComplaintCase.record_id, ComplaintCase.latitude).order_by("record_id")
+        ).all()
+        backlog = session.execute(select(ComplaintBacklog.__table__)).all()
+    assert [tuple(spot) for spot in spots] == [(1, -6.24), (2, -6.23)]
+    assert [tuple(row) for row in backlog] == [("", "dlh", "", "", 1, 2, 2, 0)]

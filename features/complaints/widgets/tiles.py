@@ -104,30 +104,29 @@ def response_rate(session: Session, area: str | None, now: datetime) -> dict[str
 
 
 def overdue(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
-    """Unfinished complaints past their target for a first response or for the fix: those
-    whose overdue moment has passed (the earlier of the two), read from their index."""
-    late_response = and_(
-        ComplaintCase.first_response_at.is_(None), ComplaintCase.response_due_at < now
-    )
-    late_fix = ComplaintCase.completion_due_at < now
+    """Unfinished complaints past their target for a first response or for the fix: the
+    rollups' counts (:func:`~features.complaints.rollups.late_at`), or before they are built
+    the cases whose overdue moment (the earlier of the two) has passed."""
+    late = rollups.late_at(session, area, now) or _late_from_cases(session, area, now)
+    return {
+        "value": late.total,
+        "colour": "red" if late.total else "green",
+        "caption": gettext(
+            "%(response)d without a first response in time, %(fix)d not fixed in time",
+            response=late.response,
+            fix=late.fix,
+        ),
+    }
+
+
+def _late_from_cases(session: Session, area: str | None, now: datetime) -> rollups.Late:
+    late = rollups.late_sql(now)
     row = session.execute(
-        select(
-            func.count(case((late_response, 1))).label("response"),
-            func.count(case((late_fix, 1))).label("fix"),
-            func.count(case((late_response | late_fix, 1))).label("total"),
-        )
+        select(*(func.count(case((late[name], 1))) for name in rollups.LATE))
         .select_from(ComplaintCase)
         .where(UNFINISHED, ComplaintCase.overdue_at < now, *Scope(area=area).clauses())
     ).one()
-    return {
-        "value": row.total,
-        "colour": "red" if row.total else "green",
-        "caption": gettext(
-            "%(response)d without a first response in time, %(fix)d not fixed in time",
-            response=row.response,
-            fix=row.fix,
-        ),
-    }
+    return rollups.Late(*row)
 
 
 def ranking(session: Session, area: str | None, now: datetime) -> dict[str, Any]:
