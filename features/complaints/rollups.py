@@ -342,10 +342,10 @@ def _late_between(
     columns = (ComplaintCase.area_code, ComplaintCase.district_code, ComplaintCase.regency_code)
     scoped = [area_clause(*columns, area)] if area else []
     found = []
-    for name, (moment, unfinished) in moments.items():
+    for name, (moment, followed) in moments.items():
         rows = session.execute(
             select(*places, func.count())
-            .where(unfinished, moment >= start, moment < end, *scoped)
+            .where(followed, moment >= start, moment < end, *scoped)
             .group_by(*places)
         )
         found.extend((name, *row) for row in rows)
