@@ -123,6 +123,7 @@ PARTS = (
     ("hooks", "hub.state", "Hub", "records_changed"),
     ("cases", "features.complaints.cases", None, "follow_changes"),
     ("rollups", "features.complaints.rollups", None, "moved"),
+    ("rollups of new cases", "features.complaints.rollups", None, "added"),
     ("photos", "features.complaints.photos", None, "follow_changes"),
     ("page", "hub.sync.engine", "SyncEngine", "_commit_page"),
 )
@@ -170,8 +171,8 @@ def breakdown(spent: dict[str, float]) -> str:
         "fetch": spent["fetch"],
         "normalize": spent["normalize"],
         "records": stored,
-        "cases": spent["cases"] - spent["rollups"],
-        "rollups.moved": spent["rollups"],
+        "cases": spent["cases"] - spent["rollups"] - spent["rollups of new cases"],
+        "rollups": spent["rollups"] + spent["rollups of new cases"],
         "photos": spent["photos"],
         "other hooks": spent["hooks"] - spent["cases"] - spent["photos"],
         "commit etc.": spent["page"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,9 +44,30 @@ class Database:
         with self.readers() as session:
             yield session
 
+    def refresh_statistics(self) -> list[str]:
+        """On PostgreSQL, analyze the tables of the current schema changed by more than a fifth
+        (and 1,000 rows) since their last analysis, so that the planner of the next queries
+        knows their size (a table filled by a first sync is otherwise planned as empty until
+        autovacuum comes); return their names. SQLite's planner needs no statistics to use an
+        index."""
+        if self.is_sqlite:
+            return []
+        with self.engine.connect() as connection:
+            stale = connection.execute(STALE_TABLES).scalars().all()
+            for name in stale:
+                connection.exec_driver_sql(f'ANALYZE "{name}"')
+            connection.commit()
+        return list(stale)
+
     def dispose(self) -> None:
         self.engine.dispose()
         self.readers.kw["bind"].dispose()
+
+
+STALE_TABLES = text(
+    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+    " AND n_mod_since_analyze > GREATEST(1000, n_live_tup / 5) ORDER BY relname"
+)
 
 
 def _create_engine(url: str, for_reading: bool = False, pool: tuple[int, int] = (5, 10)) -> Engine:

@@ -7,14 +7,15 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from hub.config import load_settings
-from hub.models import Record, RecordError, Source, SyncRun
+from hub.db import Database
+from hub.models import Base, Record, RecordError, Source, SyncRun
 from hub.models.base import utcnow
 from hub.sources import ConfigError
 from hub.state import current_hub
-from hub.sync.engine import reap_stale_runs
+from hub.sync.engine import SyncEngine, reap_stale_runs
 from hub.sync.health import source_health
 from hub.sync.store import PageStore
 from hub.testing import run_sync
@@ -386,3 +387,65 @@ def test_full_every_is_read_with_a_source_s_schedule(tmp_path):
     path.write_text('[sources.a]\ntype = "qlue"\nfull_every = -1\n')
     with pytest.raises(ConfigError, match="full_every must be from 0 to 31536000"):
         load_settings(path, environ={})
+
+
+def test_a_large_sync_has_the_statistics_refreshed_as_it_grows(app, monkeypatch):
+    hub = current_hub(app)
+    written_when_refreshed = []
+    refresh = hub.db.refresh_statistics
+
+    def refreshed() -> list[str]:
+        with hub.db.session() as session:
+            written_when_refreshed.append(session.scalar(select(func.count(Record.id))))
+        return refresh()
+
+    monkeypatch.setattr(SyncEngine, "analyze_after", 30)
+    monkeypatch.setattr(hub.db, "refresh_statistics", refreshed)
+
+    assert sync(app).status == "succeeded"
+
+    assert written_when_refreshed == [50, 75, 120]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return request.getfixturevalue("empty_postgres_url")
+
+
+def test_the_tables_changed_since_their_statistics_are_analyzed(empty_database):
+    db = Database(empty_database)
+    try:
+        Base.metadata.create_all(db.engine)
+        with db.session() as session:
+            session.add(Source(name="lights", type="streetlights"))
+        with db.session() as session:
+            session.execute(
+                insert(Record),
+                [
+                    {"source_id": 1, "external_id": str(n), "kind": "x", "content_hash": "x"}
+                    for n in range(1500)
+                ],
+            )
+        if db.is_sqlite:
+            assert db.refresh_statistics() == []
+            return
+        wait_for_table_statistics(db)
+
+        assert "records" in db.refresh_statistics()
+        assert "records" not in db.refresh_statistics()
+        with db.engine.connect() as connection:
+            analyzed = connection.execute(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'records'")
+            ).scalar()
+        assert analyzed is not None
+    finally:
+        db.dispose()
+
+
+def wait_for_table_statistics(db: Database) -> None:
+    """Make this backend's table counters visible to the others (PostgreSQL reports them at
+    the end of a transaction, at most once a second)."""
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_force_next_flush()"))

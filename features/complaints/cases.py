@@ -30,8 +30,6 @@ from hub.api import Record, RecordChange, among, insert_rows, utcnow
 KIND = "complaint"
 SOURCE_ACTOR = "source"
 COLUMNS = tuple(ComplaintCase.__table__.columns.keys())
-UNSET = dict.fromkeys(COLUMNS)
-"""Every column of a case, none set: what a case not yet stored has but for its own values."""
 TABLE = ComplaintCase.__table__
 UPDATE = update(TABLE).where(TABLE.c.record_id == bindparam("b_id"))
 """The update of a case by record id; the columns it sets are the keys of its parameters."""
@@ -70,7 +68,6 @@ def follow_changes(
         if change.record_id not in stored:
             new = new_case(routes[change.category], rules, change, now) | mirrored
             followed.new.append(new)
-            moves.append((None, rollups.snapshot(SimpleNamespace(**(UNSET | new)))))
             continue
         case = cases.setdefault(change.record_id, SimpleNamespace(**stored[change.record_id]))
         before = rollups.snapshot(case)
@@ -87,6 +84,7 @@ def follow_changes(
     if events:
         session.execute(insert(ComplaintEvent.__table__), events)
     rollups.moved(session, moves)
+    rollups.added(session, [case["record_id"] for case in followed.new])
     return followed
 
 

@@ -115,7 +115,8 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     if not ids:
         return
     # Only the attributes source_url reads, not each record's whole attributes.
-    photo, media = Record.attributes["photo_url"], Record.attributes["media_url"]
+    photo = Record.attributes["photo_url"].as_string()
+    media = Record.attributes["media_url"].as_string()
     wanted = {
         record_id: source_url({"photo_url": photo_url, "media_url": media_url})
         for record_id, photo_url, media_url in session.execute(

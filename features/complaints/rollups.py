@@ -44,6 +44,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from features.complaints.audience import DEPTH
@@ -58,7 +59,7 @@ from features.complaints.models import (
     overdue_moment,
 )
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
-from hub.api import Hub, Record, add_to_rows, level_of, utcnow, within
+from hub.api import Hub, Record, add_to_rows, among, level_of, utcnow, within
 
 NONE = ""
 """What stands for no kelurahan or agency in a rollup's key."""
@@ -68,6 +69,8 @@ STATE_KEY = "complaint_rollup_state"
 COUNTS = ("received", "answered", "resolved", "closed_not_fixed", "overdue")
 LATE = ("late", "late_response", "late_fix")
 BACKLOG_COUNTS = ("open", *LATE)
+COUNTERS = {ComplaintDaily: COUNTS, ComplaintBacklog: BACKLOG_COUNTS}
+"""The counts of each rollup."""
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,31 @@ def rebuild(session: Session, zone: ZoneInfo, overdue_until: datetime | None = N
 def _count_all(session: Session, state: State) -> int:
     """Fill the emptied rollups from the cases, each grouped in the database; return how many
     cases were counted."""
+    for model, counted in _counted(session, state).items():
+        _insert_counted(session, model, counted)
     live = ComplaintCase.source_deleted.is_(False)
+    return session.scalar(select(func.count()).select_from(ComplaintCase).where(live))
+
+
+def added(session: Session, record_ids: list[int]) -> None:
+    """Count the cases of ``record_ids``, just made, into the rollups, grouped in the database:
+    what :func:`moved` does for new cases, without counting each in Python."""
+    state = state_of(session, lock="share")
+    if state is None or not record_ids:
+        return
+    of_them = among(session, ComplaintCase.record_id, record_ids)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    for model, counted in _counted(session, state, of_them).items():
+        table = model.__table__
+        keys = [column.name for column in table.primary_key.columns]
+        statement = dialect.insert(table).from_select([c.name for c in table.columns], counted)
+        added_up = {name: table.c[name] + statement.excluded[name] for name in COUNTERS[model]}
+        session.execute(statement.on_conflict_do_update(index_elements=keys, set_=added_up))
+
+
+def _counted(session: Session, state: State, *where: ColumnElement[bool]) -> dict[type, Select]:
+    """By rollup model, the rows of its counts of the cases (those ``where`` selects), grouped
+    in the database, in the order of the model's columns."""
     places = [
         func.coalesce(column, NONE)
         for column in (
@@ -224,15 +251,17 @@ def _count_all(session: Session, state: State) -> int:
         func.count(case((ComplaintCase.status == CLOSED, 1))),
         func.count(case((ComplaintCase.overdue_at < state.overdue_until, 1))),
     )
-    _insert_counted(session, ComplaintDaily, daily.where(live).group_by(*keys))
     late = late_sql(state.overdue_until)
     backlog = select(
         *places,
         func.count(case((ComplaintCase.status == OPEN, 1))),
         *(func.count(case((late[name], 1))) for name in LATE),
     )
-    _insert_counted(session, ComplaintBacklog, backlog.where(UNFINISHED).group_by(*places))
-    return session.scalar(select(func.count()).select_from(ComplaintCase).where(live))
+    live = ComplaintCase.source_deleted.is_(False)
+    return {
+        ComplaintDaily: daily.where(live, *where).group_by(*keys),
+        ComplaintBacklog: backlog.where(UNFINISHED, *where).group_by(*places),
+    }
 
 
 def _local_day(session: Session, zone: ZoneInfo) -> ColumnElement:

@@ -65,7 +65,13 @@ class RetryPolicy:
 
 
 class SyncEngine:
-    """Runs syncs for the sources of one hub."""
+    """Runs syncs for the sources of one hub.
+
+    A run that has written ``analyze_after`` records has the database's statistics refreshed,
+    and again each time it has written twice as many: a large first sync would otherwise have
+    its lookups planned for the empty tables it began with."""
+
+    analyze_after = 5000
 
     def __init__(self, hub: Hub, db: Database, sleep=time.sleep) -> None:
         self.hub = hub
@@ -155,6 +161,7 @@ class SyncEngine:
             full=run.full,
         )
         cursor = None if run.full else source.cursor
+        analyze_at = self.analyze_after
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as prefetch:
             upcoming = prefetch.submit(self._fetch_normalized, connector, cursor, run, store)
             while True:
@@ -164,6 +171,9 @@ class SyncEngine:
                         self._fetch_normalized, connector, page.next_cursor, run, store
                     )
                 self._commit_page(source, run, store, page, normalized)
+                if run.created + run.updated >= analyze_at:
+                    self.db.refresh_statistics()
+                    analyze_at *= 2
                 if not page.has_more:
                     break
         if run.full:
