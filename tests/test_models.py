@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 
 from hub.audit import audit
-from hub.db import WORK_MEM, Database, json_text
+from hub.db import SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, WORK_MEM, Database, json_text
 from hub.models import AuditEntry, Record, Source
 
 
@@ -117,3 +117,14 @@ def test_json_neither_library_can_write_is_refused_and_nothing_is_stored(db):
 
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Record)) == 0
+
+
+def test_a_sqlite_connection_keeps_more_pages_and_checkpoints_less_often(db):
+    if not db.is_sqlite:
+        pytest.skip("the pragmas are SQLite's")
+
+    with db.session() as session:
+        cache = session.scalar(text("PRAGMA cache_size"))
+        checkpoint = session.scalar(text("PRAGMA wal_autocheckpoint"))
+
+    assert (cache, checkpoint) == (-SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES)

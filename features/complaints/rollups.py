@@ -5,12 +5,13 @@ were built in) per kelurahan and agency: received, answered (a first response), 
 closed not fixed, and overdue before the state's ``overdue_until``.
 ``complaint_backlog`` counts the complaints open now per kelurahan and agency, and the unfinished
 ones overdue before ``overdue_until`` (late for the first response, for the fix, and either,
-as the overdue tile shows them). Every change that
-moves a count (a new complaint, a status from the source, an answer, a hand-off, a merge, a
-reopening, a deletion by the source) moves it in the same transaction: take a :func:`snapshot`
-of the case before the change and one with :func:`after` after it, and give both to
-:func:`moved`. Until :func:`rebuild` has run once (``simpul complaints rebuild-rollups``), there
-are no rollups: nothing is kept and the rankings count the cases themselves.
+as the overdue tile shows them). Every change that moves a count (a status from the source, an
+answer, a hand-off, a merge, a reopening, a deletion by the source) moves it in the same
+transaction: take a :func:`snapshot` of the case before the change and one with :func:`after`
+after it, and give both to :func:`moved`; new cases, once inserted, are counted in the database
+with :func:`added`. Until :func:`rebuild` has run once (``simpul complaints
+rebuild-rollups``), there are no rollups: nothing is kept and the rankings count the cases
+themselves.
 
 Overdue depends on the clock: each case keeps the moment it is overdue from as things stand
 (``overdue_at``), and the daily counts hold those overdue before ``overdue_until``, a moment the
