@@ -84,12 +84,19 @@ def test_an_audit_entry_exists_exactly_when_its_change_does(db):
     assert entries[0].username == "" and entries[0].at.tzinfo is not None
 
 
-def test_a_query_on_postgresql_may_sort_in_the_memory_the_hub_gives_it(db):
+def test_a_query_on_postgresql_may_sort_in_the_memory_the_hub_or_its_url_gives_it(db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("work_mem is PostgreSQL's")
 
     with db.session() as session:
         assert session.scalar(text("SHOW work_mem")) == WORK_MEM
+    own_url = db.url.update_query_dict({"options": "-c work_mem=64MB"})
+    own = Database(own_url.render_as_string(hide_password=False))
+    try:
+        with own.session() as session:
+            assert session.scalar(text("SHOW work_mem")) == "64MB"
+    finally:
+        own.dispose()
 
 
 @pytest.mark.parametrize(
