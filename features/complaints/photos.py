@@ -114,15 +114,21 @@ def follow_changes(session: Session, changes: list[RecordChange]) -> None:
     ids = [change.record_id for change in followed]
     if not ids:
         return
-    # Only the attributes source_url reads, not each record's whole attributes.
-    photo = Record.attributes["photo_url"].as_string()
-    media = Record.attributes["media_url"].as_string()
     wanted = {
-        record_id: source_url({"photo_url": photo_url, "media_url": media_url})
-        for record_id, photo_url, media_url in session.execute(
-            select(Record.id, photo, media).where(among(session, Record.id, ids))
-        )
+        change.record_id: source_url(change.attributes)
+        for change in followed
+        if change.attributes is not None
     }
+    unknown = [record_id for record_id in ids if record_id not in wanted]
+    if unknown:
+        # Only the attributes source_url reads, not each record's whole attributes.
+        photo, media = Record.attributes["photo_url"], Record.attributes["media_url"]
+        wanted.update(
+            (record_id, source_url({"photo_url": photo_url, "media_url": media_url}))
+            for record_id, photo_url, media_url in session.execute(
+                select(Record.id, photo, media).where(among(session, Record.id, unknown))
+            )
+        )
     changed_ids = [change.record_id for change in followed if not change.created]
     known = (
         dict(

@@ -31,7 +31,8 @@ REFUSALS = (exc.DataError, exc.IntegrityError, UnicodeEncodeError, OverflowError
 @dataclass(frozen=True)
 class RecordChange:
     """A record a sync or an import created, changed or deleted, as the ``records_changed`` hook
-    sees it."""
+    sees it. ``attributes`` are those just written (None for a deletion, or when not at hand:
+    read them from the record)."""
 
     record_id: int
     source_id: int
@@ -45,6 +46,7 @@ class RecordChange:
     created_at: datetime | None
     updated_at: datetime | None
     deleted: bool = False
+    attributes: Mapping[str, Any] | None = None
 
 
 CHANGE_COLUMNS = (
@@ -392,6 +394,7 @@ def _change(
         values["area_code"],
         values["created_at"],
         values["updated_at"],
+        attributes=values["attributes"],
     )
 
 

@@ -5,6 +5,7 @@ says."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -134,3 +135,32 @@ def _change(record: Record, previous: str | None, created: bool = False) -> Reco
         record.created_at,
         CHANGED if not created else record.updated_at,
     )
+
+
+def test_the_photo_wanted_is_read_from_the_attributes_just_written(database_url, make_app):
+    app = make_app(database_url, only=("complaints",))
+    hub = current_hub(app)
+    with app.test_request_context(), hub.db.session() as session:
+        source = Source(name="qlue", type="qlue")
+        session.add(source)
+        session.flush()
+        record = _record(source.id, 1, "open")
+        record.attributes = {}
+        session.add(record)
+        session.flush()
+        written = {"photo_url": " https://qlue.example/new.jpg "}
+        change = dataclasses.replace(_change(record, None, created=True), attributes=written)
+        statements = []
+
+        def on_execute(_connection, _cursor, sql, *_rest) -> None:
+            statements.append(sql)
+
+        event.listen(hub.db.engine, "before_cursor_execute", on_execute)
+        try:
+            hub.records_changed(session, [change])
+        finally:
+            event.remove(hub.db.engine, "before_cursor_execute", on_execute)
+        urls = session.scalars(select(ComplaintPhoto.url)).all()
+
+    assert urls == ["https://qlue.example/new.jpg"]
+    assert not [sql for sql in statements if "photo_url" in sql]
