@@ -20,7 +20,8 @@ hub's internals; ``tests/test_architecture.py`` keeps it so.
   :class:`WriteBack` with :class:`WriteBackPhoto`; storing records outside a sync:
   :class:`PageStore`, announced with ``hub.records_changed``; many new rows of a plugin's own
   table written at once with :func:`insert_rows`, counts added to rows by their keys with
-  :func:`add_to_rows`, and rows looked up by many keys with :func:`among`.
+  :func:`add_to_rows` (or from a SELECT with :func:`add_selected`), and rows looked up by many
+  keys with :func:`among`.
 - Importing a file all or nothing: :func:`preview_import` and :func:`commit_import`.
 - Accounts from a staffing source: :class:`Account`, :func:`provision_account` and
   :func:`disable_account`, called from ``records_changed`` with its session.
@@ -94,7 +95,7 @@ from hub.sources import ConfigError, ConfigField, SourceSettings, SourceType
 from hub.state import Hub, current_hub
 from hub.storage import FileTooLarge, Storage, open_storage
 from hub.sync import imports
-from hub.sync.bulk import add_to_rows, among, insert_rows
+from hub.sync.bulk import add_selected, add_to_rows, among, insert_rows
 from hub.sync.connector import (
     AuthError,
     Connector,
@@ -219,6 +220,7 @@ __all__ = [
     "Widget",
     "WriteBack",
     "WriteBackPhoto",
+    "add_selected",
     "add_to_rows",
     "among",
     "area_scope",

@@ -21,13 +21,22 @@ from sqlalchemy import (
     delete,
     exc,
     insert,
+    literal,
     select,
+    union_all,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from hub.models.base import BigId, Hundredths, Json, UTCDateTime
-from hub.sync.bulk import add_to_rows, among, insert_rows, insert_with_ids, sqlite_time
+from hub.sync.bulk import (
+    add_selected,
+    add_to_rows,
+    among,
+    insert_rows,
+    insert_with_ids,
+    sqlite_time,
+)
 
 METADATA = MetaData()
 SAMPLES = Table(
@@ -185,6 +194,25 @@ def test_counts_are_added_to_the_rows_of_their_keys_and_the_missing_rows_made(se
         (first, "B", 1, 1),
         (second, "A", 5, 0),
     ]
+
+
+def test_counts_a_select_gives_are_added_to_the_rows_of_their_keys(session):
+    first, second = date(2026, 11, 2), date(2026, 11, 3)
+    counts = ("seen", "done")
+    add_to_rows(session, COUNTS, [{"day": first, "place": "A", "seen": 2, "done": 1}], counts)
+    names = ["day", "place", "seen", "done"]
+    given = [(first, "A", 3, 0), (second, "B", 1, 1)]
+    selected = union_all(
+        *(
+            select(*(literal(v, c.type) for v, c in zip(row, COUNTS.c, strict=True)))
+            for row in given
+        )
+    ).subquery()
+
+    add_selected(session, COUNTS, names, select(selected), counts)
+
+    rows = session.execute(select(COUNTS).order_by(COUNTS.c.day, COUNTS.c.place)).all()
+    assert [tuple(row) for row in rows] == [(first, "A", 5, 1), (second, "B", 1, 1)]
 
 
 def test_a_count_the_database_refuses_is_refused_and_nothing_is_added(session):

@@ -45,7 +45,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from features.complaints.audience import DEPTH
@@ -60,7 +59,7 @@ from features.complaints.models import (
     overdue_moment,
 )
 from features.complaints.statuses import CLOSED, FINISHED, OPEN, RESOLVED
-from hub.api import Hub, Record, add_to_rows, among, level_of, utcnow, within
+from hub.api import Hub, Record, add_selected, add_to_rows, among, level_of, utcnow, within
 
 NONE = ""
 """What stands for no kelurahan or agency in a rollup's key."""
@@ -221,13 +220,9 @@ def added(session: Session, record_ids: list[int]) -> None:
     if state is None or not record_ids:
         return
     of_them = among(session, ComplaintCase.record_id, record_ids)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     for model, counted in _counted(session, state, of_them).items():
-        table = model.__table__
-        keys = [column.name for column in table.primary_key.columns]
-        statement = dialect.insert(table).from_select([c.name for c in table.columns], counted)
-        added_up = {name: table.c[name] + statement.excluded[name] for name in COUNTERS[model]}
-        session.execute(statement.on_conflict_do_update(index_elements=keys, set_=added_up))
+        names = [column.name for column in model.__table__.columns]
+        add_selected(session, model.__table__, names, counted, COUNTERS[model])
 
 
 def _counted(session: Session, state: State, *where: ColumnElement[bool]) -> dict[type, Select]:

@@ -7,7 +7,8 @@ once, with the column types' own conversions, and sends the rows as one COPY on 
 as one executemany of the driver on SQLite. :func:`insert_with_ids` also gives the new rows' ids
 without a RETURNING of every row: taken from the sequence first on PostgreSQL, read back by
 their range of ids on SQLite (whose writer holds the database's write lock). :func:`add_to_rows`
-adds counts to rows by their keys, as one statement over arrays on PostgreSQL.
+adds counts to rows by their keys, as one statement over arrays on PostgreSQL, and
+:func:`add_selected` those a SELECT counts.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from sqlalchemy import (
     ARRAY,
     JSON,
     Column,
+    Select,
     Table,
     any_,
     bindparam,
     exc,
     func,
     select,
+    true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -109,25 +112,38 @@ def add_to_rows(
     as one array a column, unnested in one INSERT … ON CONFLICT; on SQLite as one executemany."""
     if not rows:
         return
-    keys = [column.name for column in table.primary_key.columns]
     if not is_postgresql(session):
-        statement = sqlite.insert(table)
-        added = {name: table.c[name] + statement.excluded[name] for name in counters}
-        session.connection().execute(
-            statement.on_conflict_do_update(index_elements=keys, set_=added), list(rows)
-        )
+        statement = _adding(sqlite.insert(table), table, counters)
+        session.connection().execute(statement, list(rows))
         return
     columns = [column for column in table.columns if column.name in rows[0]]
     arrays = [
         bindparam(None, [row[column.name] for row in rows], type_=ARRAY(column.type))
         for column in columns
     ]
-    unnested = select(
-        func.unnest(*arrays).table_valued(*(c.name for c in columns)).render_derived()
-    )
-    statement = postgresql.insert(table).from_select([c.name for c in columns], unnested)
+    names = [column.name for column in columns]
+    unnested = select(func.unnest(*arrays).table_valued(*names).render_derived())
+    add_selected(session, table, names, unnested, counters)
+
+
+def add_selected(
+    session: Session, table: Table, names: Sequence[str], selected: Select, counters: Sequence[str]
+) -> None:
+    """Add the ``counters`` of each row that ``selected`` gives (its columns are ``names`` of
+    ``table``, one row a key) to the row of ``table`` with the same primary key, inserting the
+    rows missing: one INSERT … SELECT … ON CONFLICT (with a WHERE, which SQLite needs to tell
+    its ON from a join's)."""
+    dialect = postgresql if is_postgresql(session) else sqlite
+    selected = selected.where(true())
+    statement = dialect.insert(table).from_select(list(names), selected)
+    session.connection().execute(_adding(statement, table, counters))
+
+
+def _adding(statement: Any, table: Table, counters: Sequence[str]) -> Any:
+    """``statement`` (an INSERT of ``table``) adding ``counters`` to the row a key already has."""
+    keys = [column.name for column in table.primary_key.columns]
     added = {name: table.c[name] + statement.excluded[name] for name in counters}
-    session.connection().execute(statement.on_conflict_do_update(index_elements=keys, set_=added))
+    return statement.on_conflict_do_update(index_elements=keys, set_=added)
 
 
 UTC_ISO_LENGTH = len("2026-11-02 08:00:00.000000")
@@ -175,9 +191,10 @@ def _converter(dialect: Dialect, column: Column) -> Callable[[Any], Any] | None:
     """What SQLAlchemy would do to a value of ``column`` before giving it to the driver."""
     if isinstance(column.type, UTCDateTime):
         return sqlite_time if dialect.name == "sqlite" else aware_time
-    if isinstance(column.type.dialect_impl(dialect), JSON) and dialect.name == "postgresql":
-        return partial(_json_copied, column.type.dialect_impl(dialect).none_as_null)
-    return column.type.dialect_impl(dialect).bind_processor(dialect)
+    implemented = column.type.dialect_impl(dialect)
+    if isinstance(implemented, JSON) and dialect.name == "postgresql":
+        return partial(_json_copied, implemented.none_as_null)
+    return implemented.bind_processor(dialect)
 
 
 def _check_defaults(table: Table, given: set[str]) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
@@ -36,13 +38,10 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
         records = add_records(app, session, made)
         ids = [record.id for record in records]
 
-    loaded, statements = [], []
+    loaded = []
 
     def on_load(case, _context) -> None:
         loaded.append(case)
-
-    def on_execute(_connection, _cursor, sql, *_rest) -> None:
-        statements.append(sql)
 
     with app.test_request_context(), hub.db.session() as session:
         stored = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(ids)))}
@@ -61,12 +60,11 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
             _change(new, None, created=True),
         ]
         event.listen(ComplaintCase, "load", on_load)
-        event.listen(hub.db.engine, "before_cursor_execute", on_execute)
         try:
-            hub.records_changed(session, changes)
+            with statements_sent(hub) as statements:
+                hub.records_changed(session, changes)
         finally:
             event.remove(ComplaintCase, "load", on_load)
-            event.remove(hub.db.engine, "before_cursor_execute", on_execute)
 
     assert loaded == []
     assert [sql for sql in statements if WHOLE_ATTRIBUTES.search(sql)] == []
@@ -97,6 +95,21 @@ def test_a_mixed_page_is_followed_without_orm_cases_or_whole_attributes(database
     assert fresh.remind_at is not None and RECEIVED < fresh.remind_at <= fresh.response_due_at
     assert photos == {*ids, new.id}
     assert (fresh.latitude, fresh.longitude) == _spot(9)
+
+
+@contextmanager
+def statements_sent(hub) -> Iterator[list[str]]:
+    """The SQL the hub's engine sends while in the block."""
+    statements: list[str] = []
+
+    def on_execute(_connection, _cursor, sql, *_rest) -> None:
+        statements.append(sql)
+
+    event.listen(hub.db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(hub.db.engine, "before_cursor_execute", on_execute)
 
 
 def _record(source_id: int, number: int, status: str) -> Record:
@@ -150,16 +163,8 @@ def test_the_photo_wanted_is_read_from_the_attributes_just_written(database_url,
         session.flush()
         written = {"photo_url": " https://qlue.example/new.jpg "}
         change = dataclasses.replace(_change(record, None, created=True), attributes=written)
-        statements = []
-
-        def on_execute(_connection, _cursor, sql, *_rest) -> None:
-            statements.append(sql)
-
-        event.listen(hub.db.engine, "before_cursor_execute", on_execute)
-        try:
+        with statements_sent(hub) as statements:
             hub.records_changed(session, [change])
-        finally:
-            event.remove(hub.db.engine, "before_cursor_execute", on_execute)
         urls = session.scalars(select(ComplaintPhoto.url)).all()
 
     assert urls == ["https://qlue.example/new.jpg"]
