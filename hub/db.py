@@ -48,12 +48,16 @@ class Database:
         """On PostgreSQL, analyze the tables of the current schema changed by more than a fifth
         (and 1,000 rows) since their last analysis, so that the planner of the next queries
         knows their size (a table filled by a first sync is otherwise planned as empty until
-        autovacuum comes); return their names. SQLite's planner needs no statistics to use an
-        index."""
+        autovacuum comes); return their names. Analyzed with a statistics target of
+        :data:`STATISTICS_TARGET` (a sample of 3,000 rows where the default takes 30,000): the
+        size and the common values, at a fraction of the time; autovacuum's analysis later
+        takes the full sample. SQLite's planner needs no statistics
+        to use an index."""
         if self.is_sqlite:
             return []
         with self.engine.connect() as connection:
             stale = connection.execute(STALE_TABLES).scalars().all()
+            connection.exec_driver_sql(f"SET LOCAL default_statistics_target = {STATISTICS_TARGET}")
             for name in stale:
                 connection.exec_driver_sql(f'ANALYZE "{name}"')
             connection.commit()
@@ -64,6 +68,8 @@ class Database:
         self.readers.kw["bind"].dispose()
 
 
+STATISTICS_TARGET = 10
+"""The statistics target of a sync's own analysis (the server's default is 100)."""
 STALE_TABLES = text(
     "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
     " AND n_mod_since_analyze > GREATEST(1000, n_live_tup / 5) ORDER BY relname"

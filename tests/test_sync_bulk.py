@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import (
+    CHAR,
+    JSON,
     Boolean,
     Column,
     Date,
@@ -39,6 +41,12 @@ from hub.sync.bulk import (
 )
 
 METADATA = MetaData()
+
+
+def json_columns() -> tuple[Column, Column]:
+    return Column("plain", JSON), Column("rich", Json)
+
+
 SAMPLES = Table(
     "bulk_samples",
     METADATA,
@@ -59,6 +67,16 @@ COUNTS = Table(
     Column("seen", Integer, nullable=False),
     Column("done", Integer),
 )
+JSONS = Table("bulk_jsons", METADATA, Column("id", Integer, primary_key=True), *json_columns())
+LETTERS = Table(
+    "bulk_letters",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    *json_columns(),
+    Column("letters", CHAR(3)),
+)
+"""JSON of both kinds (json and jsonb on PostgreSQL); and with them a type the driver has no
+binary form of (the COPY is then of text)."""
 WIB = timezone(timedelta(hours=7))
 
 
@@ -109,6 +127,24 @@ def test_the_rows_are_stored_as_an_insert_stores_them(session):
     insert_rows(session, SAMPLES, rows)
 
     assert stored(session) == expected
+
+
+@pytest.mark.parametrize("table", [JSONS, LETTERS], ids=["binary", "text"])
+def test_json_of_either_kind_is_stored_as_an_insert_stores_it(session, table):
+    rows = [
+        {"id": 1, "plain": {"b": [1, "é"], "a": None}, "rich": [{"x": 1.5}], "letters": "abc"},
+        {"id": 2, "plain": None, "rich": None, "letters": None},
+        {"id": 3, "plain": JSON.NULL, "rich": "teks", "letters": "xy"},
+    ]
+    rows = [{name: row[name] for name in [column.name for column in table.columns]} for row in rows]
+    query = select(table, table.c.plain.is_(None), table.c.rich.is_(None)).order_by(table.c.id)
+    session.execute(insert(table), rows)
+    expected = session.execute(query).all()
+    session.execute(delete(table))
+
+    insert_rows(session, table, rows)
+
+    assert session.execute(query).all() == expected
 
 
 @pytest.mark.parametrize(
