@@ -3,8 +3,9 @@
 An INSERT run by SQLAlchemy for many rows builds a dictionary of parameters for each row and
 converts it value by value; on PostgreSQL each row is then still a statement for the server to
 parse and plan (the hub's connections prepare nothing). :func:`insert_rows` converts each row
-once, with the column types' own conversions, and sends the rows as one COPY on PostgreSQL and
-as one executemany of the driver on SQLite. :func:`insert_with_ids` also gives the new rows' ids
+once, with the column types' own conversions, and sends the rows as one COPY on PostgreSQL (in
+its binary format where the driver can write every column so) and as one executemany of the
+driver on SQLite. :func:`insert_with_ids` also gives the new rows' ids
 without a RETURNING of every row: taken from the sequence first on PostgreSQL, read back by
 their range of ids on SQLite (whose writer holds the database's write lock). :func:`add_to_rows`
 adds counts to rows by their keys, as one statement over arrays on PostgreSQL, and
