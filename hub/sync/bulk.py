@@ -64,25 +64,27 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     columns = [column for column in table.columns if column.name in rows[0]]
     _check_defaults(table, {column.name for column in columns})
     connection = session.connection()
-    names = ", ".join(column.name for column in columns)
     if connection.dialect.name == "postgresql":
-        _copy(connection, f"COPY {table.name} ({names}) FROM STDIN", columns, rows)
+        _copy(connection, table, columns, rows)
         return
+    names = ", ".join(column.name for column in columns)
     marks = ", ".join("?" for _ in columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
     connection.exec_driver_sql(statement, _converted(statement, SQLITE, columns, rows))
 
 
 def _copy(
-    connection: Connection, statement: str, columns: list[Column], rows: Sequence[Mapping]
+    connection: Connection, table: Table, columns: list[Column], rows: Sequence[Mapping]
 ) -> None:
     """One COPY of ``rows``, in PostgreSQL's binary format when the driver can write each
     column's type in it (a third of the text format's time, the driver's and the server's).
     The rows are converted a batch at a time while the server stores those sent before; a value
     refused then leaves the transaction to be rolled back (to its savepoint)."""
     dbapi = connection.dialect.loaded_dbapi
+    names = ", ".join(column.name for column in columns)
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:
-        types = _binary_types(cursor, dbapi, statement, columns)
+        types = _binary_types(cursor, dbapi, table, columns)
         form = BINARY if types else TEXT
         if types:
             statement += " (FORMAT BINARY)"
@@ -108,14 +110,11 @@ COLUMN_TYPES = (
 )
 
 
-def _binary_types(
-    cursor: Any, dbapi: Any, statement: str, columns: list[Column]
-) -> list[int] | None:
+def _binary_types(cursor: Any, dbapi: Any, table: Table, columns: list[Column]) -> list[int] | None:
     """The type (oid) as which the driver writes each column's values in a binary COPY into the
-    table of ``statement``; None when it cannot write one of them so. JSON goes as the bytes of
+    ``table``; None when it cannot write one of them so. JSON goes as the bytes of
     its binary form (see :func:`_json_bytes`), which the server reads as the column's type."""
-    table = statement.split()[1]
-    oids = dict(cursor.execute(COLUMN_TYPES, [table]).fetchall())
+    oids = dict(cursor.execute(COLUMN_TYPES, [table.name]).fetchall())
     written = []
     for column in columns:
         if isinstance(column.type.dialect_impl(BINARY.dialect), JSON):
