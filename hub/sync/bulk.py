@@ -70,14 +70,15 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     names = ", ".join(column.name for column in columns)
     marks = ", ".join("?" for _ in columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    connection.exec_driver_sql(statement, _converted(statement, SQLITE, columns, rows))
+    converters = _converters(SQLITE, columns)
+    connection.exec_driver_sql(statement, _converted(statement, converters, rows))
 
 
 def _copy(
     connection: Connection, table: Table, columns: list[Column], rows: Sequence[Mapping]
 ) -> None:
     """One COPY of ``rows``, in PostgreSQL's binary format when the driver can write each
-    column's type in it (a third of the text format's time, the driver's and the server's).
+    column's type in it (a third of the text format's time into a table without indexes).
     The rows are converted a batch at a time while the server stores those sent before; a value
     refused then leaves the transaction to be rolled back (to its savepoint)."""
     dbapi = connection.dialect.loaded_dbapi
@@ -85,7 +86,7 @@ def _copy(
     statement = f"COPY {table.name} ({names}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:
         types = _binary_types(cursor, dbapi, table, columns)
-        form = BINARY if types else TEXT
+        converters = _converters(BINARY if types else TEXT, columns)
         if types:
             statement += " (FORMAT BINARY)"
         try:
@@ -94,7 +95,7 @@ def _copy(
                     copy.set_types(types)
                 for start in range(0, len(rows), COPY_BATCH):
                     batch = rows[start : start + COPY_BATCH]
-                    for row in _converted(statement, form, columns, batch):
+                    for row in _converted(statement, converters, batch):
                         copy.write_row(row)
         except (TypeError, ValueError) as error:
             raise exc.StatementError(str(error), statement, None, error) from error
@@ -250,19 +251,32 @@ SQLITE, TEXT, BINARY = (
 )
 
 
+Converters = list[tuple[str, Callable[[Any], Any] | None]]
+"""Each column's name and what converts its values for the driver (None: nothing)."""
+
+
+def _converters(form: Form, columns: list[Column]) -> Converters:
+    """The converters of ``columns`` in ``form``; a timestamp repeated in a column (the moment
+    of a sync) is converted once."""
+    converters: Converters = []
+    for column in columns:
+        convert = _converter(form, column)
+        if convert is sqlite_time:
+            convert = lru_cache(maxsize=None)(convert)
+        converters.append((column.name, convert))
+    return converters
+
+
 def _converted(
-    statement: str, form: Form, columns: list[Column], rows: Sequence[Mapping[str, Any]]
+    statement: str, converters: Converters, rows: Sequence[Mapping[str, Any]]
 ) -> list[tuple]:
-    """The rows' values as the driver takes them in ``form``, converted a column at a time (the
-    loops run in C); a timestamp repeated in a column (the moment of a sync) is converted once.
-    A value its column refuses is SQLAlchemy's error for a statement that could not be sent."""
+    """The rows' values as the driver takes them, converted a column at a time (the loops run in
+    C). A value its column refuses is SQLAlchemy's error for a statement that could not be
+    sent."""
     converted = []
     try:
-        for column in columns:
-            values = map(itemgetter(column.name), rows)
-            convert = _converter(form, column)
-            if convert is sqlite_time:
-                convert = lru_cache(maxsize=None)(convert)
+        for name, convert in converters:
+            values = map(itemgetter(name), rows)
             converted.append(list(values if convert is None else map(convert, values)))
     except (TypeError, ValueError) as error:
         raise exc.StatementError(str(error), statement, None, error) from error
